@@ -1,0 +1,66 @@
+"""Time in sentences: spot temporal expressions, and resolve relative days ("Wednesday",
+"yesterday") against the publication date of the article they appear in, with dateparser.
+
+>>> from datetime import date
+>>> annotate_relative_dates("The army said Wednesday it fired.", date(2023, 11, 9))
+'The army said Wednesday [8 November 2023] it fired.'
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from .models import format_date
+
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_RELATIVE = re.compile(rf"\b(?:(?:last|this|on|since|until|by)\s+)?({_WEEKDAYS}|yesterday|today)(?:['’]s)?\b", re.I)
+TEMPORAL = re.compile(
+    rf"\b((1[89]|20)\d\d|{_WEEKDAYS}|{_MONTHS}|yesterday|today|tomorrow|week|weeks|month|months|"
+    r"year|years|decade|ago|since|until|after|before|earlier|later|recently|dawn|morning|evening|night)\b",
+    re.I,
+)
+
+
+def has_temporal(text: str) -> bool:
+    return bool(TEMPORAL.search(text))
+
+
+def resolve_day(word: str, published: date) -> date | None:
+    """The date a weekday or 'yesterday' names in an article published on ``published``.
+
+    A bare weekday in news copy means the most recent such day up to the publication date.
+    """
+    import dateparser  # heavy import, only when there is something to resolve
+
+    base = datetime(published.year, published.month, published.day, 12, 0)
+    w = word.lower()
+    if w == "today":
+        return published
+    parsed = dateparser.parse(w, languages=["en"], settings={
+        "RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})
+    if parsed is None:
+        return None
+    d = parsed.date()
+    if w != "yesterday" and d.strftime("%A").lower() == w and d > published:
+        d -= timedelta(days=7)
+    return d if d <= published else None
+
+
+def annotate_relative_dates(sentence: str, published: date | None) -> str:
+    """Insert the resolved date after each relative day name, in square brackets."""
+    if published is None:
+        return sentence
+    out, pos = [], 0
+    for m in _RELATIVE.finditer(sentence):
+        if m.group(0).lower().startswith(("last ", "this ")):
+            continue  # "last Wednesday" is ambiguous between editors; leave it as written
+        d = resolve_day(m.group(1), published)
+        if d is None or d == published and m.group(1).lower() != "today":
+            continue
+        out.append(sentence[pos:m.end()] + f" [{format_date(d)}]")
+        pos = m.end()
+    out.append(sentence[pos:])
+    return "".join(out)

@@ -1,0 +1,136 @@
+"""Ingest: files or pasted text -> Articles -> Chunks -> vectors -> store, idempotently.
+
+An unchanged article (same content hash) is skipped without embedding; a changed one replaces
+its old chunks; an article is listed (manifest) only after all its chunks are written, so a
+crash mid-ingest leaves nothing half-indexed that looks complete, and a re-run finishes the job.
+Embedding is batched across articles. It does not retrieve or answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import chunk_article, context_prefix
+from .errors import IngestError
+from .loaders import discover, load_file
+from .models import Article, Chunk, IngestFailure, IngestReport
+from .settings import Settings
+from .store import ChunkStore
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class _Tally:
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    removed: int = 0
+    chunks: int = 0
+    failed: list[IngestFailure] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+    def report(self) -> IngestReport:
+        return IngestReport(added=self.added, unchanged=self.unchanged, replaced=self.replaced,
+                            removed=self.removed, chunks_added=self.chunks, failed=tuple(self.failed),
+                            article_ids=tuple(self.ids))
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, store: ChunkStore):
+        self.settings = settings
+        self.store = store
+
+    def ingest_paths(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestReport:
+        files = discover(list(paths))
+        tally = _Tally()
+        articles: list[Article] = []
+        max_bytes = int(self.settings.max_upload_mb * 1e6)
+        for i, path in enumerate(files, start=1):
+            try:
+                articles.append(load_file(path, max_bytes=max_bytes))
+            except IngestError as exc:
+                tally.failed.append(IngestFailure(str(path), str(exc)))
+                log.warning("not ingested: %s", exc)
+            if progress:
+                progress(i, len(files) * 2, f"read {path.name}")
+        self._index(articles, tally, progress, offset=len(files), total=len(files) * 2)
+        return tally.report()
+
+    def ingest_articles(self, articles: Sequence[Article], progress: Progress | None = None) -> IngestReport:
+        tally = _Tally()
+        self._index(list(articles), tally, progress, offset=0, total=len(articles))
+        return tally.report()
+
+    def _index(self, articles: list[Article], tally: _Tally, progress: Progress | None,
+               offset: int, total: int) -> None:
+        pending: list[tuple[Article, list[Chunk], bool]] = []
+        seen: set[str] = set()
+        for article in articles:
+            if article.id in seen:
+                continue
+            seen.add(article.id)
+            tally.ids.append(article.id)
+            stored = self.store.article(article.id)
+            if stored is not None and stored.content_hash == article.content_hash:
+                tally.unchanged += 1
+                continue
+            chunks = chunk_article(article, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            pending.append((article, chunks, stored is not None))
+        done = offset + (len(articles) - len(pending))
+        batch: list[tuple[Article, list[Chunk], bool]] = []
+        size = 0
+        for item in pending:
+            batch.append(item)
+            size += len(item[1])
+            if size >= self.settings.write_batch_size:
+                done = self._write(batch, tally, progress, done, total)
+                batch, size = [], 0
+        if batch:
+            self._write(batch, tally, progress, done, total)
+
+    def _write(self, batch: list[tuple[Article, list[Chunk], bool]], tally: _Tally,
+               progress: Progress | None, done: int, total: int) -> int:
+        texts = [context_prefix(c) + c.text for _, chunks, _ in batch for c in chunks]
+        titles = [a.title for a, _, _ in batch]
+        vectors = self.store.embeddings.embed_documents(texts + titles)
+        pos = 0
+        for n, (article, chunks, existed) in enumerate(batch):
+            vecs = vectors[pos:pos + len(chunks)]
+            pos += len(chunks)
+            old = set(self.store.existing_chunk_ids(article.id))  # includes a crashed run's leftovers
+            if old or existed:
+                self.store.articles.delete(ids=[article.id])
+            self.store.delete_chunks(sorted(old - {c.id for c in chunks}))
+            self.store.write_chunks(article, chunks, vecs)
+            self.store.mark_complete(article, len(chunks), vectors[len(texts) + n])
+            if existed:
+                tally.replaced += 1
+            else:
+                tally.added += 1
+            tally.chunks += len(chunks)
+            done += 1
+            if progress:
+                progress(done, total, f"indexed {article.title[:60]}")
+            log.info("indexed %s (%d chunks)", article.path, len(chunks))
+        return done
+
+    def remove(self, article_id: str) -> bool:
+        if self.store.article(article_id) is None and not self.store.existing_chunk_ids(article_id):
+            return False
+        self.store.delete_article(article_id)
+        return True
+
+    def prune_missing(self) -> int:
+        """Drop articles whose file no longer exists on disk (pasted texts are kept)."""
+        removed = 0
+        for aid, meta in self.store.manifest().items():
+            path = str(meta.get("path", ""))
+            if path.startswith("/") and not Path(path).exists():
+                self.store.delete_article(aid)
+                removed += 1
+        return removed

@@ -1,0 +1,210 @@
+"""Read article files (.txt, .md, .html/.htm, .pdf) or pasted text into ``Article``s.
+
+Cleans what is not article content: Unicode is normalised, photo captions ("... PHOTO | AFP")
+and cross-link lines ("Read: <headline>") are dropped, paragraph breaks are kept. Title and
+date come from YAML front matter, HTML metadata, PDF metadata or, for the plain layout of
+wire copy (title line, date line, body), from the first lines. It does not chunk or embed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+from .errors import FileTooLargeError, IngestError, UnsupportedFileError
+from .models import Article
+from .text import normalise
+
+log = logging.getLogger(__name__)
+
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
+
+_CAPTION = re.compile(r"(\bPHOTO\s*[|:/]|\|\s*(AFP|REUTERS|AP|FILE|GETTY)\s*$|^\(?(photo|image)\s*:)", re.I)
+_CROSSLINK = re.compile(r"^(read|also read|read more|read also|see also|related)\s*:", re.I)
+
+
+def parse_date(value: object) -> date | None:
+    """A date from front matter or a date line; None when it is not a plausible date.
+
+    >>> parse_date("Thursday November 09 2023")
+    datetime.date(2023, 11, 9)
+    >>> parse_date("soon") is None
+    True
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > 60:
+        return None
+    import dateparser  # heavy import: only when a date needs parsing
+
+    parsed = dateparser.parse(
+        str(value), languages=["en", "fr"],
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+    if parsed is None or not (1900 <= parsed.year <= 2100):
+        return None
+    return parsed.date()
+
+
+def is_boilerplate(line: str) -> bool:
+    return bool(_CAPTION.search(line) or _CROSSLINK.match(line))
+
+
+def clean_body(text: str) -> str:
+    """Normalise and drop non-content lines; paragraphs joined by one blank line."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", normalise(text)):
+        lines = [ln for ln in block.split("\n") if ln.strip() and not is_boilerplate(ln)]
+        if lines:
+            paragraphs.append(" ".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _decode(raw: bytes, path: str) -> str:
+    if b"\x00" in raw[:8192]:
+        raise IngestError(f"{path}: looks like a binary file, not text; save it as .txt, .md, .html or .pdf")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is None:
+            raise IngestError(f"{path}: cannot tell the text encoding; re-save it as UTF-8") from None
+        log.info("decoded %s as %s", path, best.encoding)
+        return str(best)
+
+
+def _split_front_matter(text: str) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    import frontmatter
+    import yaml
+
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        raise IngestError(f"front matter is not valid YAML: {exc}") from exc
+    return dict(post.metadata), post.content
+
+
+def _head_metadata(body: str) -> tuple[str | None, date | None, str]:
+    """Title and date from the first lines of wire copy: 'Title\\n\\nThursday November 09 2023\\n\\n...'."""
+    blocks = [b for b in re.split(r"\n\s*\n", normalise(body).strip()) if b.strip()]
+    title = published = None
+    if len(blocks) >= 2 and len(blocks[0]) <= 200 and "\n" not in blocks[0].strip():
+        published = parse_date(blocks[1].strip()) if len(blocks[1]) <= 60 else None
+        if published is not None:
+            title, blocks = blocks[0].strip(), blocks[2:]
+        elif not re.search(r"[.!?]$", blocks[0].strip()):
+            title, blocks = blocks[0].strip(), blocks[1:]
+    return title, published, "\n\n".join(blocks)
+
+
+def article_id(key: str) -> str:
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def make_article(*, key: str, text: str, title: str | None, published: object, source: str,
+                 url: str | None, path: str) -> Article:
+    body = clean_body(text)
+    if len(body.strip()) < 20:
+        raise IngestError(f"{path}: no readable article text found")
+    pub = parse_date(published)
+    if published not in (None, "") and pub is None:
+        log.warning("%s: ignoring unparseable date %r", path, published)
+    title = (title or "").strip() or Path(path).stem
+    digest = hashlib.sha1(f"{title}\n{pub}\n{source}\n{url}\n{body}".encode()).hexdigest()
+    return Article(id=article_id(key), title=normalise(title), published=pub, source=source,
+                   url=url, path=path, text=body, content_hash=digest)
+
+
+def load_text(text: str, *, name: str, key: str | None = None, title: str | None = None,
+              published: object = None, source: str | None = None, url: str | None = None) -> Article:
+    """Pasted or plain text (front matter and wire-copy head lines honoured)."""
+    meta, body = _split_front_matter(normalise(text).strip())
+    head_title, head_date, rest = _head_metadata(body)
+    if not meta or (head_title or "").casefold() == str(meta.get("title", "")).strip().casefold():
+        body = rest  # the head lines are metadata, not content (repeated title and date line)
+    return make_article(
+        key=key or f"text:{name}", text=body,
+        title=title or meta.get("title") or head_title,
+        published=published or meta.get("date") or meta.get("published") or head_date,
+        source=source or str(meta.get("source") or name), url=url or meta.get("url"), path=name,
+    )
+
+
+def _load_html(raw: bytes, path: Path) -> Article:
+    import trafilatura
+
+    html = _decode(raw, str(path))
+    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
+                                      with_metadata=True)
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or len(text.strip()) < 20:
+        raise IngestError(f"{path.name}: the page has no readable article text (only scripts or navigation?)")
+    return make_article(key=str(path.resolve()), text=text.replace("\n", "\n\n"), title=doc.title,
+                        published=doc.date, source=doc.sitename or path.name, url=doc.url, path=str(path.resolve()))
+
+
+def _load_pdf(path: Path) -> Article:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise IngestError(f"{path.name}: the PDF is encrypted; save an unprotected copy and add that")
+        pages = [p.extract_text() or "" for p in reader.pages]
+        meta = reader.metadata
+    except (PdfReadError, OSError, ValueError, KeyError) as exc:
+        raise IngestError(f"{path.name}: cannot read this PDF ({exc}); is it damaged?") from exc
+    text = "\n\n".join(pages)
+    # pypdf puts a newline at every line end; paragraph breaks are blank lines or short lines
+    text = re.sub(r"(?<![.!?:\"”])\n(?!\n)", " ", text)
+    title = (meta.title if meta and meta.title else None)
+    head_title, head_date, body = _head_metadata(text)
+    created = meta.creation_date if meta and meta.get("/CreationDate") else None
+    return make_article(key=str(path.resolve()), text=body, title=title or head_title,
+                        published=head_date or created, source=path.name, url=None, path=str(path.resolve()))
+
+
+def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
+    """Load one file into an Article or raise an IngestError that says what to do."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        raise UnsupportedFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot open ({exc.strerror})") from exc
+    if max_bytes is not None and size > max_bytes:
+        raise FileTooLargeError(f"{path.name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+    if size == 0:
+        raise IngestError(f"{path.name}: the file is empty")
+    if suffix == ".pdf":
+        return _load_pdf(path)
+    raw = path.read_bytes()
+    if suffix in (".html", ".htm"):
+        return _load_html(raw, path)
+    article = load_text(_decode(raw, path.name), name=path.name, key=str(path.resolve()))
+    return dataclasses.replace(article, path=str(path.resolve()))
+
+
+def discover(paths: list[str | Path]) -> list[Path]:
+    """Expand folders into the supported files they hold (sorted), keep files as given."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
+                                and not f.name.startswith(".")))
+        else:
+            found.append(p)
+    return found

@@ -1,0 +1,79 @@
+"""Numbers in sentences, and answers derived from them with the arithmetic shown.
+
+Two derivations, each only when the sentence states its operands plainly:
+- remainder: "pulled out of eight of its 13 camps" asked as "how many remain" -> 13 - 8 = 5;
+- count of a list: "peacekeepers from Bangladesh, Chad, Egypt, Guinea and Nepal" asked as
+  "how many countries" -> 5 (the items named).
+When the pattern is not there, nothing is derived and the caller quotes the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import NUMBER_WORDS, stem
+
+_NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+NUMBER = re.compile(rf"\b{_NUM}\b", re.I)
+_PART_OF_TOTAL = re.compile(rf"\b{_NUM}\s+(?:out\s+)?of\s+(?:its|the|their|his|her|our|all)?\s*{_NUM}\s+([A-Za-z][\w-]*)", re.I)
+_CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+_LIST = re.compile(rf"({_CAP}(?:\s*,\s*{_CAP}){{1,}}\s*,?\s+and\s+{_CAP})")
+
+
+def to_number(token: str) -> float | None:
+    t = token.lower().replace(",", "")
+    if t in NUMBER_WORDS:
+        return float(NUMBER_WORDS[t])
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def fmt(n: float) -> str:
+    return f"{int(n):,}" if n == int(n) else f"{n:g}"
+
+
+def has_number(text: str) -> bool:
+    return any(not re.fullmatch(r"(1[89]|20)\d\d", m.group(1)) for m in NUMBER.finditer(text))
+
+
+def number_before(text: str, noun_stem: str) -> bool:
+    """Does a number stand right before the noun (allowing two modifiers)? '848 peacekeepers'."""
+    pat = rf"\b{_NUM}\s+(?:[\w-]+\s+){{0,2}}?([A-Za-z][\w-]*)"
+    return any(stem(m.group(2).lower()) == noun_stem for m in re.finditer(pat, text, re.I))
+
+
+@dataclass(frozen=True)
+class Derivation:
+    value: float
+    expression: str  # "13 - 8 = 5 camps remain"
+    operands: tuple[str, ...]  # the source words the operands come from
+
+
+def remainder(sentence: str, focus: str | None) -> Derivation | None:
+    """'... eight of its 13 camps' -> 13 - 8 = 5 camps remain (focus must match the noun)."""
+    for m in _PART_OF_TOTAL.finditer(sentence):
+        part, total, noun = to_number(m.group(1)), to_number(m.group(2)), m.group(3)
+        if part is None or total is None or part > total:
+            continue
+        if focus and stem(noun.lower()) != focus:
+            continue
+        left = total - part
+        return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} remain",
+                          (m.group(1), m.group(2)))
+    return None
+
+
+def list_count(sentence: str, noun: str) -> Derivation | None:
+    """Count the names in an 'A, B, C and D' list: 'Bangladesh, Chad, Egypt, Guinea and Nepal' -> 5."""
+    best: list[str] = []
+    for m in _LIST.finditer(sentence):
+        items = [i.strip() for i in re.split(r"\s*,\s*|\s+and\s+", m.group(1)) if i.strip()]
+        if len(items) > len(best):
+            best = items
+    if len(best) < 2:
+        return None
+    names = ", ".join(best[:-1]) + " and " + best[-1]
+    return Derivation(float(len(best)), f"{len(best)} {noun} are named: {names}", tuple(best))

@@ -1,0 +1,85 @@
+"""What a question asks for: its type (numeric, when, who, where, why, how, factoid), its
+content terms, the noun a count is about, the proper names it mentions, and whether it leans on
+the previous turn. Pure string analysis, no models; it does not retrieve or answer.
+
+>>> q = analyse("How many Wagner Group fighters are deployed in Mali?")
+>>> q.qtype, q.focus, q.names
+('numeric', 'fighter', ('Wagner Group', 'Mali'))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import STOPWORDS, content_terms, stem, tokens
+
+_TYPES: tuple[tuple[str, str], ...] = (
+    ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"),
+    ("when", r"^(when|since when|until when|what (date|day|year|month|time)|on what (date|day)|in what year|which (date|day|year|month))\b|\b(on|in) what (date|day|year)\b"),
+    ("who", r"^(who|whom|whose)\b"),
+    ("where", r"^(where|to where|from where|which (town|city|country|place|region|area|village|province|camp|base)s?\b)"),
+    ("why", r"^(why|for what reason|what (caused|led to|prompted|drove))\b"),
+    ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
+)
+_REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to)\b", re.I)
+_ANAPHORA = re.compile(r"\b(those|these|they|them|he|she|him|the same|that (?:one|group|town|city|convoy|attack))\b", re.I)
+_WH = {"who", "what", "when", "where", "why", "which", "how", "whom", "whose", "is", "are", "was", "were",
+       "did", "does", "do", "has", "have", "had", "on", "in", "since", "according", "the", "a", "an"}
+_VERBISH = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "will", "would",
+            "can", "could", "sent", "remain", "died", "killed"}
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    qtype: str
+    terms: tuple[str, ...]  # stemmed content terms
+    focus: str | None  # stemmed head noun of "how many X" / "which X" / "who is the X"
+    names: tuple[str, ...]  # capitalised names as written
+    remainder: bool  # asks for what is left ("still", "remain")
+    anaphoric: bool
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """Runs of capitalised words, skipping the question's first word and wh-words."""
+    words = re.findall(r"[\w'’-]+", text)
+    out, run = [], []
+    for i, w in enumerate(words):
+        base = re.sub(r"['’]s$", "", w)
+        if base[:1].isupper() and not (i == 0 or base.lower() in _WH):
+            run.append(base)
+        else:
+            if run:
+                out.append(" ".join(run))
+            run = []
+    if run:
+        out.append(" ".join(run))
+    return tuple(out)
+
+
+def _focus(text: str, qtype: str) -> str | None:
+    low = text.lower()
+    m = (re.search(r"\bhow (?:many|much)\s+([\w\s'’-]+)", low)
+         or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
+         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low))
+    if not m:
+        return None
+    head = None
+    for w in tokens(m.group(1)):
+        if w in _VERBISH or (w in STOPWORDS and head is not None):
+            break
+        if w not in STOPWORDS:
+            head = w
+    if qtype == "who" and head is not None:
+        return stem(head)
+    return stem(head) if head else None
+
+
+def analyse(text: str) -> Question:
+    t = text.strip()
+    low = t.lower()
+    qtype = next((name for name, pat in _TYPES if re.search(pat, low)), "factoid")
+    return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=_focus(t, qtype),
+                    names=_names(t), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
+                    anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1)

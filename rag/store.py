@@ -1,0 +1,193 @@
+"""Chroma through langchain-chroma: chunks (with their vectors) and an article manifest.
+
+Two collections: ``<name>_chunks`` holds one record per chunk (document = contextual text,
+metadata = offsets, title, date, source); ``<name>_articles`` holds one record per article
+(document = the article's clean text), written only after all its chunks are in, so an article
+that is listed is complete. Embedded persistent client by default, ``chromadb.HttpClient`` when
+``chroma_url`` is set. It does not rank or answer; Documents never leave this module.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+from langchain_core.embeddings import Embeddings
+
+from .chunking import context_prefix
+from .errors import StoreError
+from .models import Article, ArticleInfo, Chunk
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+PAGE = 5000
+
+
+def day_number(d: date) -> int:
+    """Dates as sortable ints for Chroma range filters: 2023-11-09 -> 20231109."""
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def _chunk_metadata(c: Chunk, content_hash: str, prefix_len: int) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "article_id": c.article_id, "ordinal": c.ordinal, "p_first": c.paragraphs[0],
+        "p_last": c.paragraphs[1], "start": c.start, "end": c.end, "title": c.title,
+        "source": c.source, "content_hash": content_hash, "prefix_len": prefix_len,
+    }
+    if c.published:
+        meta["published"] = c.published.isoformat()
+        meta["published_day"] = day_number(c.published)
+    if c.url:
+        meta["url"] = c.url
+    return meta
+
+
+def chunk_from_record(cid: str, document: str, meta: dict[str, Any]) -> Chunk:
+    published = meta.get("published")
+    return Chunk(
+        id=cid, article_id=meta["article_id"], ordinal=int(meta["ordinal"]),
+        paragraphs=(int(meta["p_first"]), int(meta["p_last"])), start=int(meta["start"]),
+        end=int(meta["end"]), text=document[int(meta.get("prefix_len", 0)):], title=meta.get("title", ""),
+        published=date.fromisoformat(published) if published else None, source=meta.get("source", ""),
+        url=meta.get("url"),
+    )
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    info: ArticleInfo
+    content_hash: str
+    text: str
+
+
+class ChunkStore:
+    def __init__(self, settings: Settings, embeddings: Embeddings):
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from langchain_chroma import Chroma
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if settings.chroma_url:
+                u = urlparse(settings.chroma_url)
+                self.client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                                  ssl=u.scheme == "https", settings=chroma_settings)
+                self.client.heartbeat()
+                self.location = settings.chroma_url
+            else:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+                path = settings.data_dir / "chroma"
+                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+                self.location = str(path)
+        except Exception as exc:
+            where = settings.chroma_url or settings.data_dir
+            raise StoreError(f"cannot open the Chroma store at {where}: {exc}. "
+                             "Check RAG_CHROMA_URL / RAG_DATA_DIR and that the server is running.") from exc
+        cfg: Any = {"hnsw": {"space": "cosine"}}
+        self.embeddings = embeddings
+        self.chunks = Chroma(collection_name=f"{settings.collection}_chunks", embedding_function=embeddings,
+                             client=self.client, collection_configuration=cfg)
+        self.articles = self.client.get_or_create_collection(
+            f"{settings.collection}_articles", embedding_function=None, configuration=cfg)
+        self.write_batch = settings.write_batch_size
+
+    # ---- writes -------------------------------------------------------------------------
+    def existing_chunk_ids(self, article_id: str) -> list[str]:
+        got = self.chunks.get(where={"article_id": article_id}, include=[])
+        return list(got["ids"])
+
+    def write_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        """Upsert an article's chunk records with precomputed vectors, in batches."""
+        docs, metas = [], []
+        for c in chunks:
+            prefix = context_prefix(c)
+            docs.append(prefix + c.text)
+            metas.append(_chunk_metadata(c, article.content_hash, len(prefix)))
+        ids = [c.id for c in chunks]
+        col = self.chunks._collection
+        for i in range(0, len(ids), self.write_batch):
+            j = i + self.write_batch
+            col.upsert(ids=ids[i:j], documents=docs[i:j], metadatas=metas[i:j],  # type: ignore[arg-type]
+                       embeddings=[list(v) for v in vectors[i:j]])  # type: ignore[arg-type]
+
+    def mark_complete(self, article: Article, n_chunks: int, title_vector: Sequence[float]) -> None:
+        meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
+                                "content_hash": article.content_hash, "chunks": n_chunks}
+        if article.published:
+            meta["published"] = article.published.isoformat()
+            meta["published_day"] = day_number(article.published)
+        if article.url:
+            meta["url"] = article.url
+        self.articles.upsert(ids=[article.id], documents=[article.text], metadatas=[meta],
+                             embeddings=[list(title_vector)])
+
+    def delete_chunks(self, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), self.write_batch):
+            self.chunks.delete(ids=list(ids[i:i + self.write_batch]))
+
+    def delete_article(self, article_id: str) -> int:
+        """Manifest entry first (so the article stops being listed), then its chunks."""
+        self.articles.delete(ids=[article_id])
+        ids = self.existing_chunk_ids(article_id)
+        self.delete_chunks(ids)
+        return len(ids)
+
+    # ---- reads --------------------------------------------------------------------------
+    def article(self, article_id: str) -> StoredArticle | None:
+        got = self.articles.get(ids=[article_id], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        return self._stored(got["ids"][0], got["metadatas"][0], got["documents"][0])  # type: ignore[index]
+
+    @staticmethod
+    def _stored(aid: str, meta: Any, text: str) -> StoredArticle:
+        pub = meta.get("published")
+        info = ArticleInfo(article_id=aid, title=meta.get("title", ""),
+                           published=date.fromisoformat(pub) if pub else None,
+                           source=meta.get("source", ""), chunks=int(meta.get("chunks", 0)))
+        return StoredArticle(info=info, content_hash=meta.get("content_hash", ""), text=text)
+
+    def manifest(self) -> dict[str, dict[str, Any]]:
+        """article id -> metadata, for every complete article (no texts)."""
+        out: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            got = self.articles.get(include=["metadatas"], limit=PAGE, offset=offset)
+            for aid, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                out[aid] = dict(meta)
+            if len(got["ids"]) < PAGE:
+                return out
+            offset += PAGE
+
+    def list_articles(self) -> list[ArticleInfo]:
+        infos = [self._stored(aid, m, "").info for aid, m in self.manifest().items()]
+        return sorted(infos, key=lambda i: (i.published or date.min, i.title), reverse=True)
+
+    def iter_chunks(self) -> Iterator[Chunk]:
+        offset = 0
+        while True:
+            got = self.chunks.get(include=["metadatas", "documents"], limit=PAGE, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield chunk_from_record(cid, doc, meta)
+            if len(got["ids"]) < PAGE:
+                return
+            offset += PAGE
+
+    def contextual_text(self, chunk: Chunk) -> str:
+        return context_prefix(chunk) + chunk.text
+
+    def counts(self) -> tuple[int, int]:
+        return self.chunks._collection.count(), self.articles.count()
+
+    def dense(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
+        n = self.chunks._collection.count()
+        if n == 0:
+            return []
+        res = self.chunks.similarity_search_by_vector_with_relevance_scores(list(vector), k=min(k, n), filter=where)
+        # langchain-chroma returns cosine distance here; similarity = 1 - distance
+        return [(chunk_from_record(doc.id or "", doc.page_content, doc.metadata), 1.0 - float(dist))
+                for doc, dist in res]
