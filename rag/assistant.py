@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
+
 from .errors import InvalidQuestionError
 from .extractive import ExtractiveAnswerer
 from .ingest import Ingestor, Progress
@@ -51,10 +53,12 @@ def condense(question: str, history: History | None) -> str:
 
 
 class Assistant:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, *, embeddings: Embeddings | None = None):
+        """``embeddings`` lets several assistants (tests, eval runs) share one loaded model."""
         self.settings = settings or Settings()
         self._lock = threading.RLock()
         self._ready = False
+        self._shared_embeddings = embeddings
 
     @classmethod
     def from_env(cls) -> Assistant:
@@ -71,7 +75,7 @@ class Assistant:
 
             s = self.settings
             self.prompts = load_prompts(s.prompts_dir)
-            self.embeddings = load_embeddings(s.embedding_model, s.embed_batch_size)
+            self.embeddings = self._shared_embeddings or load_embeddings(s.embedding_model, s.embed_batch_size)
             self.encoder = SentenceEncoder(self.embeddings)
             self.store = ChunkStore(s, self.embeddings)
             self.retriever = HybridRetriever(s, self.store)
@@ -121,6 +125,12 @@ class Assistant:
     def articles(self) -> list[ArticleInfo]:
         self.warm_up()
         return self.store.list_articles()
+
+    def article_text(self, article_id: str) -> str | None:
+        """The clean text of an indexed article (citation offsets index into it)."""
+        self.warm_up()
+        stored = self.store.article(article_id)
+        return stored.text if stored else None
 
     # ---- ask ------------------------------------------------------------------------------
     def _check(self, question: str) -> str:
