@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .models import format_date
 
@@ -28,25 +28,26 @@ def has_temporal(text: str) -> bool:
     return bool(TEMPORAL.search(text))
 
 
+_DAY_INDEX = {d: i for i, d in enumerate(_WEEKDAYS.split("|"))}
+
+
 def resolve_day(word: str, published: date) -> date | None:
-    """The date a weekday or 'yesterday' names in an article published on ``published``.
+    """The date a weekday, 'yesterday' or 'today' names in an article published on ``published``.
 
-    A bare weekday in news copy means the most recent such day up to the publication date.
+    A bare weekday in news copy means the most recent such day up to the publication date
+    (the publication day itself when it is that weekday).
+
+    >>> resolve_day("Wednesday", date(2023, 11, 9)), resolve_day("Thursday", date(2023, 11, 9))
+    (datetime.date(2023, 11, 8), datetime.date(2023, 11, 9))
     """
-    import dateparser  # heavy import, only when there is something to resolve
-
-    base = datetime(published.year, published.month, published.day, 12, 0)
     w = word.lower()
     if w == "today":
         return published
-    parsed = dateparser.parse(w, languages=["en"], settings={
-        "RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})
-    if parsed is None:
-        return None
-    d = parsed.date()
-    if w != "yesterday" and d.strftime("%A").lower() == w and d > published:
-        d -= timedelta(days=7)
-    return d if d <= published else None
+    if w == "yesterday":
+        return published - timedelta(days=1)
+    if w in _DAY_INDEX:
+        return published - timedelta(days=(published.weekday() - _DAY_INDEX[w]) % 7)
+    return None
 
 
 def annotate_relative_dates(sentence: str, published: date | None) -> str:
@@ -58,7 +59,7 @@ def annotate_relative_dates(sentence: str, published: date | None) -> str:
         if m.group(0).lower().startswith(("last ", "this ")):
             continue  # "last Wednesday" is ambiguous between editors; leave it as written
         d = resolve_day(m.group(1), published)
-        if d is None or d == published and m.group(1).lower() != "today":
+        if d is None:
             continue
         out.append(sentence[pos:m.end()] + f" [{format_date(d)}]")
         pos = m.end()

@@ -30,7 +30,11 @@ from .text import content_terms, sentence_spans, stem, tokens
 _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|since|amid|so that|in order to|"
                      r"saying|said|accus\w*|blam\w*|reason|caus\w*|led to|push\w*|prompt\w*|would|contravene|"
                      r"over|for fear|to protest|stronghold|strategic|major)\b", re.I)
-_PLACE = re.compile(r"\b(in|to|from|at|near|towards|toward)\s+(?:the\s+)?(?:[a-z]+\s+)?[A-Z][\w-]+")
+_PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
+
+
+# Score weights, calibrated on the seed set (see bench/sweep_weights.py).
+W_SIM, W_COV, W_RANK = 0.5, 0.4, 0.05
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class Extracted:
 
 
 def _type_adjustment(q: Question, sent: str) -> float:
+    for name in q.names:  # a sentence that defines a name the question asks about: "X (ABC)", "X, the ..."
+        if re.search(rf"\({re.escape(name)}\)|\b{re.escape(name)},\s+(?:the\s+|a\s+|an\s+)?[a-z]", sent):
+            return 0.2
     if q.qtype == "numeric":
         if q.focus and number_before(sent, q.focus):
             return 0.15
@@ -62,9 +69,12 @@ def _type_adjustment(q: Question, sent: str) -> float:
     if q.qtype == "why":
         return 0.08 if _CAUSAL.search(sent) else -0.05
     if q.qtype == "where":
-        return 0.08 if _PLACE.search(sent) else -0.1
+        asked = {n.lower() for name in q.names for n in name.split()}
+        places = [m.group(1) for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked]
+        return 0.1 if places else -0.1
     if q.qtype == "who":
-        return 0.05 if re.search(r"\b[A-Z][a-z]+\s+[A-Z][a-z]+", sent[1:]) or "spokes" in sent.lower() else -0.05
+        asked = {t.lower() for n in q.names for t in n.split()}
+        return 0.12 if person_names(sent, asked) else -0.1
     return 0.0
 
 
@@ -80,10 +90,15 @@ class ExtractiveAnswerer:
     def candidates(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> list[Candidate]:
         cands: list[Candidate] = []
         for rank, sc in enumerate(retrieved):
-            for s, e in sentence_spans(sc.chunk.text):
-                text = sc.chunk.text[s:e]
-                if len(text) >= 15:
-                    cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e, text))
+            spans = [(a, b) for a, b in sentence_spans(sc.chunk.text) if b - a >= 15]
+            for i, (s, e) in enumerate(spans):
+                cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e, sc.chunk.text[s:e]))
+                # a sentence and the next one that carries the thought on ("It was forced ...") as one unit
+                if i + 1 < len(spans):
+                    s2, e2 = spans[i + 1]
+                    if "\n\n" not in sc.chunk.text[e:s2] and _PRONOUN_START.match(sc.chunk.text[s2:e2]):
+                        cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e2,
+                                               sc.chunk.text[s:e2]))
         if not cands:
             return []
         qvec = self.encoder.query(query)
@@ -98,7 +113,7 @@ class ExtractiveAnswerer:
             covered = frozenset(t for t in terms if t in stems)
             cov = (sum(weights[t] for t in covered)
                    + 0.3 * sum(weights[t] for t in terms if t not in covered and t in context)) / total
-            score = 0.5 * float(sim) + 0.4 * cov + 0.05 / (1 + c.rank) + _type_adjustment(q, c.text)
+            score = W_SIM * float(sim) + W_COV * cov + W_RANK / (1 + c.rank) + _type_adjustment(q, c.text)
             scored.append(Candidate(c.chunk, c.rank, c.start, c.end, c.text, score, covered))
         return sorted(scored, key=lambda c: -c.score)
 
@@ -118,17 +133,32 @@ class ExtractiveAnswerer:
     def answer(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> tuple[Extracted, list[Candidate]]:
         reason = self.missing(q, retrieved) if retrieved else " No article is indexed yet."
         cands = self.candidates(q, query, retrieved) if retrieved else []
-        if reason is None and (not cands or cands[0].score < self.threshold):
-            reason = ""
         derivation: tuple[Derivation, Candidate] | None = None
         if reason is None and q.qtype == "numeric":
             derivation = self._derive(q, cands[:3])
-            if derivation is None and q.focus and not any(q.focus in c.covered or number_before(c.text, q.focus)
-                                                          for c in cands[:3]):
-                reason = ""  # a count of something no top passage mentions
+        if reason is None and derivation is None:
+            cands, reason = self._gate(q, cands)
+        if reason is None and (not cands or cands[0].score < self.threshold):
+            reason = ""
         if reason is not None:
             return Extracted(self.prompts["abstain"].render(reason=reason), (), True, reason.strip()), cands
         return self._compose(q, cands, derivation), cands
+
+    def _gate(self, q: Question, cands: list[Candidate]) -> tuple[list[Candidate], str | None]:
+        """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
+        top = cands[:5]
+        if q.qtype == "who":
+            asked = {t.lower() for n in q.names for t in n.split()}
+            top = [c for c in cands[:8] if person_names(c.text, asked)]
+            return (top, None) if top else ([], " No passage names a person for this.")
+        if q.qtype == "numeric" and q.focus:
+            top = [c for c in top if number_before(c.text, q.focus)]
+            if not top:
+                return [], ""  # a count of something no top passage counts
+            pred = predicate(q)
+            if pred and not any(pred in {stem(t) for t in tokens(c.text)} for c in top[:1]):
+                return [], ""  # the number counts something else ("displaced", not "killed")
+        return top, None
 
     def _derive(self, q: Question, top: Sequence[Candidate]) -> tuple[Derivation, Candidate] | None:
         for c in top:
@@ -152,7 +182,10 @@ class ExtractiveAnswerer:
         for c in cands[1:]:
             if len(chosen) >= self.max_sentences or derivation:
                 break
-            if c.score >= ratio * cands[0].score and not c.covered <= covered and c.text != best.text:
+            same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
+            overlaps = any(c.start < x.end and x.start < c.end for x in chosen)
+            if not overlaps and not c.covered <= covered and (
+                    c.score >= ratio * best.score or (same_chunk and c.score >= 0.75 * best.score)):
                 chosen.append(c)
                 covered |= c.covered
         chosen.sort(key=lambda c: (c.chunk.article_id, c.start))
@@ -173,9 +206,47 @@ class ExtractiveAnswerer:
         return Extracted(head + " ".join(parts), tuple(citations), False)
 
 
-def nearest(retrieved: Sequence[ScoredChunk], n: int = 3) -> list[ScoredChunk]:
-    return list(retrieved[:n])
+_PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
+_NOT_NAMES = frozenset("""the a an this that these those it they he she we i in on at for but and or
+    according after while when as if monday tuesday wednesday thursday friday saturday sunday january february
+    march april may june july august september october november december""".split())
 
 
-def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    return float(a @ b)
+_ORG_WORDS = frozenset("""front office community council army force forces mission nations united party ministry
+    union crescent cross committee bank group agency organisation organization coordination liberation movement
+    government republic province river road city state states school university battalion brigade company
+    corporation news post wire daily herald times press agence programme program fund court assembly""".split())
+_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
+
+
+def person_names(sentence: str, asked: set[str]) -> list[str]:
+    """Runs of capitalised words that look like a person's name (no organisation words, not asked).
+
+    >>> person_names("The talks are chaired by Ingrid Halvorsen, a former diplomat.", set())
+    ['Ingrid Halvorsen']
+    >>> person_names("Fighters of the Haskar Liberation Front blocked the road.", set())
+    []
+    """
+    out = []
+    for m in _NAME_RUN.finditer(sentence):
+        words = m.group(0).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            words = words[1:]
+        if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
+            continue
+        if len(words) >= 2 or m.group(0) == words[0]:
+            out.append(" ".join(words))
+    return out
+
+
+def predicate(q: Question) -> str | None:
+    """The first content term after the counted noun: 'how many people were KILLED in ...'."""
+    words = tokens(q.text)
+    stems = [stem(w) for w in words]
+    if q.focus not in stems:
+        return None
+    names = {t.lower() for n in q.names for t in n.split()}
+    for w, st in zip(words[stems.index(q.focus) + 1:], stems[stems.index(q.focus) + 1:], strict=True):
+        if st in q.terms and w not in names:
+            return st
+    return None

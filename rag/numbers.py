@@ -16,7 +16,8 @@ from .text import NUMBER_WORDS, stem
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 NUMBER = re.compile(rf"\b{_NUM}\b", re.I)
-_PART_OF_TOTAL = re.compile(rf"\b{_NUM}\s+(?:out\s+)?of\s+(?:its|the|their|his|her|our|all)?\s*{_NUM}\s+([A-Za-z][\w-]*)", re.I)
+_PART_OF_TOTAL = re.compile(rf"\b{_NUM}\s+(?:out\s+)?of\s+(?:(?:its|the|their|his|her|our|all|a|an)\s+)?"
+                            rf"(?:(?:planned|original|total|initial|estimated)\s+)?{_NUM}((?:\s+[A-Za-z][\w-]*){{1,3}})", re.I)
 _CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
 _LIST = re.compile(rf"({_CAP}(?:\s*,\s*{_CAP}){{1,}}\s*,?\s+and\s+{_CAP})")
 
@@ -55,10 +56,10 @@ class Derivation:
 def remainder(sentence: str, focus: str | None) -> Derivation | None:
     """'... eight of its 13 camps' -> 13 - 8 = 5 camps remain (focus must match the noun)."""
     for m in _PART_OF_TOTAL.finditer(sentence):
-        part, total, noun = to_number(m.group(1)), to_number(m.group(2)), m.group(3)
-        if part is None or total is None or part > total:
-            continue
-        if focus and stem(noun.lower()) != focus:
+        part, total = to_number(m.group(1)), to_number(m.group(2))
+        words = m.group(3).split()
+        noun = next((w for w in words if focus and stem(w.lower()) == focus), None if focus else words[0])
+        if part is None or total is None or part > total or noun is None:
             continue
         left = total - part
         return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} remain",

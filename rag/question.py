@@ -17,12 +17,14 @@ from .text import STOPWORDS, content_terms, stem, tokens
 _TYPES: tuple[tuple[str, str], ...] = (
     ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"),
     ("when", r"^(when|since when|until when|what (date|day|year|month|time)|on what (date|day)|in what year|which (date|day|year|month))\b|\b(on|in) what (date|day|year)\b"),
-    ("who", r"^(who|whom|whose)\b"),
+    ("who", r"^(who|whom|whose)\b|^what is the name of\b|^name the\b"),
     ("where", r"^(where|to where|from where|which (town|city|country|place|region|area|village|province|camp|base)s?\b)"),
     ("why", r"^(why|for what reason|what (caused|led to|prompted|drove))\b"),
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
-_REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to)\b", re.I)
+_REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
+_TIME_WORDS = frozenset("""january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday mid early late end""".split())
 _ANAPHORA = re.compile(r"\b(those|these|they|them|he|she|him|the same|that (?:one|group|town|city|convoy|attack))\b", re.I)
 _WH = {"who", "what", "when", "where", "why", "which", "how", "whom", "whose", "is", "are", "was", "were",
        "did", "does", "do", "has", "have", "had", "on", "in", "since", "according", "the", "a", "an"}
@@ -47,7 +49,7 @@ def _names(text: str) -> tuple[str, ...]:
     out, run = [], []
     for i, w in enumerate(words):
         base = re.sub(r"['’]s$", "", w)
-        if base[:1].isupper() and not (i == 0 or base.lower() in _WH):
+        if base[:1].isupper() and not (i == 0 or base.lower() in _WH or base.lower().split("-")[-1] in _TIME_WORDS):
             run.append(base)
         else:
             if run:
@@ -60,9 +62,10 @@ def _names(text: str) -> tuple[str, ...]:
 
 def _focus(text: str, qtype: str) -> str | None:
     low = text.lower()
-    m = (re.search(r"\bhow (?:many|much)\s+([\w\s'’-]+)", low)
+    m = (re.search(r"\bhow (?:many|much)\s+(?:more\s+)?([\w\s'’-]+)", low)
          or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
-         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low))
+         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low)
+         or re.search(r"\bname of (?:the|a|an)\s+([\w\s'’-]+)", low))
     if not m:
         return None
     head = None
@@ -79,7 +82,9 @@ def _focus(text: str, qtype: str) -> str | None:
 def analyse(text: str) -> Question:
     t = text.strip()
     low = t.lower()
-    qtype = next((name for name, pat in _TYPES if re.search(pat, low)), "factoid")
+    # "In mid-March, how many ..." / "At the end of March, who ...": type the main clause
+    main = re.sub(r"^[^,?]{1,50},\s*(?=(how|who|what|when|where|why|which)\b)", "", low)
+    qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
     return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=_focus(t, qtype),
                     names=_names(t), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1)

@@ -133,6 +133,29 @@ class HybridRetriever:
                 e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
                 e["score"] += 1.0 / (self.settings.rrf_k + rank)
                 e[kind] = rank
-        ranked = sorted(fused.values(), key=lambda e: -e["score"])[:k]
+        ranked = collapse_duplicates(sorted(fused.values(), key=lambda e: -e["score"]), k)
         return [ScoredChunk(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"])
                 for e in ranked]
+
+
+def shingles(text: str) -> set[str]:
+    words = bm25_tokens(text)
+    return {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
+    """Word-trigram Jaccard: syndicated copies of one wire paragraph score well above 0.6."""
+    sa, sb = shingles(a), shingles(b)
+    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
+
+
+def collapse_duplicates(entries: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
+    """Keep the best-ranked of near-identical chunks (the same wire story from several outlets),
+    so an answer never cites two copies of one text as if they were independent."""
+    kept: list[dict[str, Any]] = []
+    for e in entries:
+        if not any(near_duplicate(e["chunk"].text, x["chunk"].text) for x in kept):
+            kept.append(e)
+        if len(kept) == k:
+            break
+    return kept

@@ -5,9 +5,11 @@ It does not know about articles, chunks or stores; it works on plain strings.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -86,17 +88,21 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def stem(word: str) -> str:
-    """A light English stemmer, enough to match plurals and verb forms.
+@functools.lru_cache(maxsize=1)
+def _snowball() -> Any:
+    import Stemmer  # PyStemmer: the Snowball English stemmer, a small C extension
 
-    >>> [stem(w) for w in ["camps", "killed", "evacuating", "evacuate", "fired", "fire", "countries"]]
-    ['camp', 'kill', 'evacuat', 'evacuat', 'fir', 'fir', 'country']
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of a lower-case word, so forms of one word match.
+
+    >>> [stem(w) for w in ["camps", "fired", "fire", "negotiations", "negotiators", "countries"]]
+    ['camp', 'fire', 'fire', 'negoti', 'negoti', 'countri']
     """
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", "e"), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[: -len(suffix)] + repl
-            break
-    return word[:-1] if word.endswith("e") and len(word) >= 4 else word
+    return str(_snowball().stemWord(word))
 
 
 def content_terms(text: str) -> list[str]:

@@ -1,0 +1,37 @@
+"""`python app.py`: index corpus/ if the index is empty, then serve the Briefing chat UI on
+http://127.0.0.1:7860 (RAG_HOST, RAG_PORT; RAG_AUTH="user:password" to require a login)."""
+
+import logging
+import os
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from rag import Assistant, BriefingError, Settings
+    from rag.ui import auth_pair, build_app, launch
+
+    settings = Settings()
+    try:
+        auth_pair(settings)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    assistant = Assistant(settings)
+    try:
+        report = assistant.ensure_corpus()
+    except BriefingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if report is not None:
+        logging.info("indexed %s: %d added, %d failed", settings.corpus_dir, report.added, len(report.failed))
+    launch(build_app(assistant, settings), settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""Command line: python -m rag ingest|ask|eval|list|remove|serve. Errors become one-line
+messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for expected problems."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .errors import BriefingError
+
+
+def _progress_bar(enabled: bool) -> Any:
+    if not enabled:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="step", leave=False, file=sys.stderr)
+
+    def update(done: int, total: int, what: str) -> None:
+        bar.total = total
+        bar.n = done
+        bar.set_description(what[:40])
+        bar.refresh()
+
+    return update, bar.close
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(settings)
+    progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
+    try:
+        report = assistant.ingest(args.paths, progress)
+        if args.prune:
+            report = type(report)(**{**report.__dict__, "removed": assistant.prune()})
+    finally:
+        close()
+    if args.json:
+        print(json.dumps(report.to_dict()))
+    else:
+        print(f"added {report.added}, replaced {report.replaced}, unchanged {report.unchanged}, "
+              f"removed {report.removed}, failed {len(report.failed)} ({report.chunks_added} chunks written)")
+        for f in report.failed:
+            print(f"  failed: {f.error}")
+    return 1 if report.failed and not (report.added or report.unchanged or report.replaced) else 0
+
+
+def render_answer(answer: Any) -> str:
+    lines = [answer.text, ""]
+    if answer.notice:
+        lines.insert(0, f"({answer.notice})")
+    if answer.abstained:
+        lines.append("Nearest passages:")
+        for i, s in enumerate(answer.retrieved[:3], start=1):
+            date = s.chunk.published.isoformat() if s.chunk.published else "undated"
+            lines.append(f"  - {s.chunk.title} ({date}): {s.chunk.text[:200]}")
+    for c in answer.citations:
+        date = c.published.isoformat() if c.published else "undated"
+        lines.append(f"[{c.number}] {c.title} ({date}, {c.source})\n    \"{c.quote}\"")
+    return "\n".join(lines).rstrip()
+
+
+def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
+    from .assistant import Assistant
+
+    assistant = Assistant(settings)
+    question = " ".join(args.question)
+    assistant._check(question)  # fail fast on an empty question, before loading the model
+    assistant.ensure_corpus()
+    answer = assistant.ask(question)
+    if args.json:
+        d = answer.to_dict()
+        print(json.dumps({k: d[k] for k in ("text", "abstained", "citations", "timings", "flags", "answerer")},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
+    from . import evaluation
+    from .assistant import Assistant
+    from .loaders import discover, load_file
+
+    questions = evaluation.load_questions(args.questions)
+    with tempfile.TemporaryDirectory(prefix="briefing-eval-") as tmp:
+        if args.corpus:
+            settings = settings.model_copy(update={"data_dir": Path(tmp), "corpus_dir": Path(args.corpus)})
+        settings = settings.model_copy(update={"top_k": max(settings.top_k, args.k)})
+        assistant = Assistant(settings)
+        if args.corpus:
+            assistant.ingest([args.corpus])
+        else:
+            assistant.ensure_corpus()
+        report = evaluation.run(assistant, questions, k=args.k)
+        if args.corpus:
+            articles = [load_file(p) for p in discover([args.corpus])]
+        else:
+            articles = [a for a in (assistant.store.article(i.article_id) for i in assistant.articles()) if a]
+            from .models import Article
+
+            articles = [Article(id=a.info.article_id, title=a.info.title, published=a.info.published,
+                                source=a.info.source, url=None, path="", text=a.text) for a in articles]
+        report["baseline"] = evaluation.baseline(articles, questions, assistant.embeddings, k=args.k)
+    print(evaluation.format_table(report))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    out_dir = Path(args.report) if args.report else (Path(args.json).parent if args.json else Path("eval-report"))
+    md = evaluation.write_markdown(report, out_dir, Path(args.questions).name)
+    print(f"\nreport: {md}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, settings: Any) -> int:
+    from .assistant import Assistant
+
+    for a in Assistant(settings).articles():
+        print(f"{a.article_id}  {a.published or 'undated':<10}  {a.chunks:>4} chunks  {a.title}")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Any) -> int:
+    from .assistant import Assistant
+
+    ok = Assistant(settings).remove(args.article_id)
+    print("removed" if ok else f"no article with id {args.article_id}; see `python -m rag list`")
+    return 0 if ok else 1
+
+
+def cmd_serve(args: argparse.Namespace, settings: Any) -> int:
+    import runpy
+
+    runpy.run_path(str(Path(__file__).resolve().parent.parent / "app.py"), run_name="__main__")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m rag", description="Briefing: cited answers about news articles")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("ingest", help="index files or folders")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--prune", action="store_true", help="also drop indexed files that no longer exist")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("ask", help="ask a question")
+    s.add_argument("question", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("eval", help="run a question set and report metrics")
+    s.add_argument("questions")
+    s.add_argument("--corpus", help="index this folder alone in a fresh temporary store")
+    s.add_argument("--json", help="write the full report here")
+    s.add_argument("--report", help="folder for report.md and the chart (default: next to --json)")
+    s.add_argument("--k", type=int, default=5)
+    s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("list", help="list indexed articles")
+    s.set_defaults(func=cmd_list)
+    s = sub.add_parser("remove", help="remove an article by id")
+    s.add_argument("article_id")
+    s.set_defaults(func=cmd_remove)
+    s = sub.add_parser("serve", help="start the web app (same as python app.py)")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from .settings import Settings
+
+    try:
+        return int(args.func(args, Settings()))
+    except BriefingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

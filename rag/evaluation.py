@@ -1,0 +1,229 @@
+"""The evaluation harness: run a question set (DESIGN.md format) through an Assistant and
+measure answer accuracy, citation precision and recall, abstention, retrieval recall@k and
+latency, per question type, next to a baseline (the LangChain tutorial retriever:
+RecursiveCharacterTextSplitter 1000/200 + the same embedder + Chroma top-k).
+
+Metric definitions (DESIGN.md): an answer is correct when it is not an abstention and contains
+every ``must_contain`` string (whole words, after ``match_key``); an unanswerable question is
+correct when abstained. A citation is precise when its quote or its passage contains one of the
+question's evidence quotes (whitespace and Unicode normalised); citations on unanswerable
+questions are never precise. Citation recall: answerable questions with at least one precise
+citation. It does not change the assistant; reports go to stdout, JSON, Markdown and a PNG.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .models import Answer, Article
+from .text import contains_term
+
+REQUIRED_FIELDS = ("id", "question", "must_contain", "evidence", "type")
+
+
+def load_questions(path: str | Path) -> list[dict[str, Any]]:
+    rows = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        missing = [f for f in REQUIRED_FIELDS if f not in row]
+        if missing:
+            raise ValueError(f"{path}:{n}: missing field(s) {missing}")
+        rows.append(row)
+    ids = {r["id"] for r in rows}
+    for r in rows:
+        if r.get("follows") and r["follows"] not in ids:
+            raise ValueError(f"{path}: {r['id']} follows unknown id {r['follows']}")
+    return rows
+
+
+def norm(text: str) -> str:
+    """Whitespace, Unicode and quote-style normalisation for evidence matching."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"}))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def holds_evidence(passage: str, evidence: Sequence[str]) -> bool:
+    p = norm(passage)
+    return any(norm(e) in p for e in evidence if e.strip())
+
+
+def answer_correct(row: dict[str, Any], answer: Answer) -> bool:
+    if row["type"] == "unanswerable":
+        return answer.abstained
+    return not answer.abstained and all(contains_term(answer.text, m) for m in row["must_contain"])
+
+
+def score_row(row: dict[str, Any], answer: Answer, latency_ms: float, k: int) -> dict[str, Any]:
+    evidence = row.get("evidence") or []
+    precise = [holds_evidence(c.quote, evidence) or holds_evidence(c.passage, evidence) for c in answer.citations]
+    retrieved = [s.chunk.text for s in answer.retrieved]
+    return {
+        "id": row["id"], "type": row["type"], "question": row["question"], "answer": answer.text,
+        "ok": answer_correct(row, answer), "abstained": answer.abstained,
+        "should_abstain": row["type"] == "unanswerable",
+        "cited_chunk_ids": [c.chunk_id for c in answer.citations], "citations": len(precise),
+        "precise_citations": sum(precise),
+        "retrieval_hit@1": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:1]),
+        f"retrieval_hit@{k}": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:k]),
+        "flags": [f.reason for f in answer.flags], "answerer": answer.answerer, "latency_ms": round(latency_ms, 1),
+    }
+
+
+def _rate(num: float, den: float) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def summarise(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    answerable = [r for r in rows if not r["should_abstain"]]
+    unanswerable = [r for r in rows if r["should_abstain"]]
+    cites = sum(r["citations"] for r in rows)
+    lat = sorted(r["latency_ms"] for r in rows) or [0.0]
+    return {
+        "n": len(rows),
+        "answer_accuracy": _rate(sum(r["ok"] for r in rows), len(rows)),
+        "citation_precision": _rate(sum(r["precise_citations"] for r in rows), cites),
+        "citation_recall": _rate(sum(r["precise_citations"] > 0 for r in answerable), len(answerable)),
+        "abstention_accuracy": _rate(sum(r["abstained"] == r["should_abstain"] for r in rows), len(rows)),
+        "unanswerable_abstained": _rate(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
+        "false_abstention_rate": _rate(sum(r["abstained"] for r in answerable), len(answerable)),
+        "retrieval_recall@1": _rate(sum(r["retrieval_hit@1"] for r in answerable), len(answerable)),
+        f"retrieval_recall@{k}": _rate(sum(r[f"retrieval_hit@{k}"] for r in answerable), len(answerable)),
+        "latency_p50_ms": round(statistics.median(lat), 1),
+        "latency_p95_ms": round(lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))], 1),
+        "verifier_flags": sum(len(r["flags"]) for r in rows),
+    }
+
+
+def run(assistant: Any, questions: list[dict[str, Any]], k: int = 5) -> dict[str, Any]:
+    """Ask every question (follow-ups with the history of the question they follow)."""
+    by_id = {q["id"]: q for q in questions}
+    answers: dict[str, Answer] = {}
+
+    def ask(row: dict[str, Any]) -> tuple[Answer, float]:
+        history: list[tuple[str, str]] = []
+        if row.get("follows"):
+            prev = by_id[row["follows"]]
+            if prev["id"] not in answers:
+                answers[prev["id"]] = ask(prev)[0]
+            history = [("user", prev["question"]), ("assistant", answers[prev["id"]].text)]
+        t = time.perf_counter()
+        answer = assistant.ask(row["question"], history)
+        return answer, (time.perf_counter() - t) * 1e3
+
+    rows: list[dict[str, Any]] = []
+    top1: list[int] = []
+    quotes: list[int] = []
+    for row in questions:
+        answer, ms = ask(row)
+        answers.setdefault(row["id"], answer)
+        rows.append(score_row(row, answer, ms, k))
+        if answer.retrieved:
+            top1.append(len(answer.retrieved[0].chunk.text))
+        if not answer.abstained:
+            quotes.append(sum(len(c.quote) for c in answer.citations))
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        by_type[r["type"]].append(r)
+    report = summarise(rows, k)
+    report["k"] = k
+    report["mean_top1_passage_chars"] = round(statistics.mean(top1), 1) if top1 else None
+    report["mean_quote_chars"] = round(statistics.mean(quotes), 1) if quotes else None
+    report["by_type"] = {t: summarise(rs, k) for t, rs in sorted(by_type.items())}
+    report["rows"] = rows
+    return report
+
+
+def baseline(articles: Sequence[Article], questions: list[dict[str, Any]], embeddings: Any, k: int = 5) -> dict[str, Any]:
+    """The LangChain tutorial retriever on the same articles and questions (in-memory Chroma)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    texts = [t for a in articles for t in splitter.split_text(a.text)]
+    client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
+    store = Chroma(collection_name=f"baseline_{int(time.time() * 1e6)}", embedding_function=embeddings, client=client)
+    store.add_texts(texts)
+    hits1 = hitsk = 0
+    top1_chars: list[int] = []
+    answerable = [q for q in questions if q["type"] != "unanswerable"]
+    for q in answerable:
+        docs = store.similarity_search(q["question"], k=min(k, len(texts)))
+        hits1 += bool(docs) and holds_evidence(docs[0].page_content, q["evidence"])
+        hitsk += any(holds_evidence(d.page_content, q["evidence"]) for d in docs)
+        top1_chars.append(len(docs[0].page_content) if docs else 0)
+    store.delete_collection()
+    return {"name": "LangChain tutorial retriever (1000/200 splitter, dense top-k)", "chunks": len(texts),
+            "retrieval_recall@1": _rate(hits1, len(answerable)), f"retrieval_recall@{k}": _rate(hitsk, len(answerable)),
+            "mean_top1_passage_chars": round(statistics.mean(top1_chars), 1) if top1_chars else None}
+
+
+METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "abstention_accuracy",
+           "false_abstention_rate", "retrieval_recall@1")
+
+
+def format_table(report: dict[str, Any]) -> str:
+    k = report.get("k", 5)
+    cols = [*METRICS, f"retrieval_recall@{k}", "latency_p50_ms", "latency_p95_ms"]
+    head = f"{'set':<14}{'n':>4}  " + "  ".join(f"{c.replace('retrieval_', 'r').replace('_', ' '):>12}" for c in cols)
+    lines = [head, "-" * len(head)]
+
+    def fmt(v: Any) -> str:
+        return "—" if v is None else (f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else str(v))
+
+    for name, m in [("all", report), *report["by_type"].items()]:
+        lines.append(f"{name:<14}{m['n']:>4}  " + "  ".join(f"{fmt(m.get(c)):>12}" for c in cols))
+    b = report.get("baseline")
+    if b:
+        lines.append("")
+        lines.append(f"baseline: {b['name']} ({b['chunks']} chunks)")
+        lines.append(f"  recall@1 {fmt(b['retrieval_recall@1'])} vs ours {fmt(report['retrieval_recall@1'])}; "
+                     f"recall@{k} {fmt(b[f'retrieval_recall@{k}'])} vs ours {fmt(report[f'retrieval_recall@{k}'])}")
+        lines.append(f"  passage to read: baseline top-1 {b['mean_top1_passage_chars']} chars; ours top-1 "
+                     f"{report.get('mean_top1_passage_chars')} chars, cited quotes {report.get('mean_quote_chars')} chars")
+    return "\n".join(lines)
+
+
+def write_markdown(report: dict[str, Any], out_dir: Path, title: str) -> Path:
+    """A Markdown report with a bar chart PNG of the metrics by question type."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    types = list(report["by_type"])
+    metrics = ["answer_accuracy", "citation_precision", "citation_recall", "abstention_accuracy"]
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(types)), 3.6), dpi=110)
+    width = 0.8 / len(metrics)
+    for i, m in enumerate(metrics):
+        vals = [report["by_type"][t].get(m) or 0.0 for t in types]
+        ax.bar([x + i * width for x in range(len(types))], vals, width, label=m.replace("_", " "))
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(types))], types, rotation=20)
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=7, ncol=2, loc="lower right")
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    png = out_dir / "metrics_by_type.png"
+    fig.savefig(png)
+    plt.close(fig)
+    md = out_dir / "report.md"
+    wrong = [r for r in report["rows"] if not r["ok"]]
+    md.write_text(
+        f"# Evaluation: {title}\n\n```\n{format_table(report)}\n```\n\n![metrics by type]({png.name})\n\n"
+        + "## Wrong answers\n\n" + ("\n".join(f"- **{r['id']}** ({r['type']}) {r['question']}\n  > {r['answer']}"
+                                              for r in wrong) or "none") + "\n",
+        encoding="utf-8")
+    return md

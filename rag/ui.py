@@ -1,0 +1,381 @@
+"""The Gradio 6 UI around the public Assistant API: chat with streamed, cited answers and a
+sources panel, example questions, filters, adding / listing / removing articles, and two API
+endpoints (``/ask``, ``/upload``) for ``gradio_client``.
+
+It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
+``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
+everything that comes from articles or users. ``BriefingError``s become short messages here
+(the edge); nothing else is shown to the user but a generic line, the traceback goes to the log.
+"""
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from . import ui_render as render
+from .assistant import Assistant
+from .errors import BriefingError
+from .loaders import SUPPORTED
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXAMPLES: list[tuple[str, ...]] = [
+    ("How many UN camps remain in Mali?",),
+    ("Why did the convoy leave without air support?",),
+    ("How many peacekeepers were in the final convoy?", "Which countries did those peacekeepers come from?"),
+]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_GENERIC_ERROR = "Something went wrong while answering; the details are in the server log. Try again."
+CSS_PATH = Path(__file__).with_name("ui.css")
+# Badges link to cards in the sources panel: open the card's folded answer, scroll to it, flash it.
+JS = """
+function briefingCitations() {
+  document.addEventListener('click', (event) => {
+    const badge = event.target.closest && event.target.closest('a.cite-badge');
+    if (!badge) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const card = document.getElementById((badge.getAttribute('href') || '').slice(1));
+    if (!card) return;
+    const folded = card.closest('details.turn');
+    if (folded) folded.open = true;
+    card.scrollIntoView({behavior: 'smooth', block: 'center'});
+    card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash');
+  }, true);
+}
+"""
+
+
+class FilterError(ValueError):
+    """A filter the user typed cannot be used (bad date, empty range)."""
+
+
+def parse_day(value: str | None, label: str) -> date | None:
+    """``'2023-11-09'`` -> a date; blank -> None; anything else -> FilterError saying what to type."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise FilterError(f"The {label} date “{text}” is not a date; use YYYY-MM-DD, e.g. 2023-11-09.") from None
+
+
+def parse_filters(article_ids: Sequence[str] | None, date_from: str | None, date_to: str | None) -> dict[str, Any]:
+    start, end = parse_day(date_from, "“from”"), parse_day(date_to, "“to”")
+    if start and end and start > end:
+        raise FilterError(f"The “from” date {start} is after the “to” date {end}; swap them.")
+    return {"article_ids": tuple(article_ids or ()), "date_from": start, "date_to": end}
+
+
+def describe_filters(f: dict[str, Any]) -> str:
+    parts = [f"{len(f['article_ids'])} chosen article(s)"] if f["article_ids"] else []
+    parts += [f"from {f['date_from']}"] if f["date_from"] else []
+    parts += [f"to {f['date_to']}"] if f["date_to"] else []
+    return "Filtered: " + ", ".join(parts) if parts else ""
+
+
+def safe_name(name: str) -> str:
+    """The basename of an uploaded file with anything odd replaced; never a path.
+
+    >>> safe_name("../../etc/passwd.txt"), safe_name("C:\\\\x\\\\a b.md"), safe_name("..")
+    ('passwd.txt', 'a b.md', 'upload')
+    """
+    base = Path(str(name).replace("\\", "/")).name
+    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" .")
+    return base or "upload"
+
+
+def _short_error(path: str, error: str) -> str:
+    """Drop the ``<path>: `` prefix the loaders put on messages (the UI shows the name itself)."""
+    for prefix in (path, Path(path).name):
+        if error.startswith(prefix + ": "):
+            return error[len(prefix) + 2:]
+    return error
+
+
+def _parse_history(history_json: str) -> list[dict[str, str]]:
+    problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
+    try:
+        data = json.loads(history_json or "[]")
+    except json.JSONDecodeError:
+        raise gr.Error(problem) from None
+    if not isinstance(data, list):
+        raise gr.Error(problem)
+    turns = []
+    for item in data:
+        if isinstance(item, dict) and isinstance(item.get("content"), str):
+            turns.append({"role": str(item.get("role", "")), "content": item["content"]})
+        elif isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
+            turns.append({"role": item[0], "content": item[1]})
+        else:
+            raise gr.Error(problem)
+    return turns
+
+
+class BriefingUI:
+    """Event handlers; one instance per app, per-session data lives in gr.State."""
+
+    def __init__(self, assistant: Assistant, settings: Settings):
+        self.assistant = assistant
+        self.settings = settings
+
+    # ---- chat -----------------------------------------------------------------------------
+    def converse(self, questions: Sequence[str], chat: list, history: list, panels: list,
+                 article_ids: Sequence[str] | None, date_from: str, date_to: str) -> Iterator[tuple]:
+        """Yields (question box, chat, history, panels, sources panel) as each answer streams in."""
+        chat, history, panels = list(chat or []), list(history or []), list(panels or [])
+
+        def state(box: str = "") -> tuple:
+            return box, chat, history, panels, render.panel_html(panels)
+
+        try:
+            filters = parse_filters(article_ids, date_from, date_to)
+        except FilterError as exc:
+            chat.append({"role": "assistant", "content": render.error_html(str(exc))})
+            yield state(questions[0] if questions else "")  # keep the question so it can be resent
+            return
+        for question in questions:
+            if question.strip():
+                chat.append({"role": "user", "content": render.user_html(question)})
+            chat.append({"role": "assistant", "content": render.pending_html()})
+            yield state()
+            answer, partial = None, ""
+            try:
+                for event in self.assistant.stream(question, history, **filters):
+                    if isinstance(event, str):
+                        partial += event
+                        chat[-1] = {"role": "assistant", "content": render.pending_html(partial)}
+                        yield state()
+                    else:
+                        answer = event
+            except BriefingError as exc:
+                chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
+                yield state()
+                return
+            except Exception:
+                log.exception("answering failed")
+                chat[-1] = {"role": "assistant", "content": render.error_html(_GENERIC_ERROR)}
+                yield state()
+                return
+            if answer is None:
+                continue
+            turn = len(panels)
+            texts = {c.article_id: self.assistant.article_text(c.article_id) for c in answer.citations}
+            chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn)}
+            history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
+            panels.append({"question": answer.question,
+                           "body": render.sources_html(answer, turn, texts, describe_filters(filters))})
+            yield state()
+
+    def respond(self, question: str, chat: list, history: list, panels: list, article_ids: list[str] | None,
+                date_from: str, date_to: str) -> Iterator[tuple]:
+        yield from self.converse([question or ""], chat, history, panels, article_ids, date_from, date_to)
+
+    def run_example(self, chat: list, history: list, panels: list, article_ids: list[str] | None,
+                    date_from: str, date_to: str, evt: gr.SelectData) -> Iterator[tuple]:
+        yield from self.converse(EXAMPLES[evt.index], chat, history, panels, article_ids, date_from, date_to)
+
+    # ---- articles -------------------------------------------------------------------------
+    def article_views(self, selected: Sequence[str] | None = None) -> tuple:
+        """(header, table, filter picker, remove picker) for the current index."""
+        articles = self.assistant.articles()
+        choices = [(render.article_label(a), a.article_id) for a in articles]
+        ids = {a.article_id for a in articles}
+        kept = [i for i in (selected or []) if i in ids]
+        return (render.header_html(articles), render.articles_html(articles),
+                gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
+
+    def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
+        """Validate and copy uploads (basename only) to ``data_dir/uploads``, then ingest them."""
+        upload_dir = (self.settings.data_dir / "uploads").resolve()
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        limit = self.settings.max_upload_mb * 1e6
+        staged: list[Path] = []
+        failures: list[tuple[str, str]] = []
+        for item in files or []:
+            src = Path(str(item))
+            name = safe_name(src.name)
+            suffix = Path(name).suffix.lower()
+            try:
+                size = src.stat().st_size
+            except OSError:
+                failures.append((name, "the upload could not be read; try again"))
+                continue
+            if suffix not in SUPPORTED:
+                failures.append((name, f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"))
+            elif size > limit:
+                failures.append((name, f"{size / 1e6:.1f} MB is over the {self.settings.max_upload_mb:g} MB limit"))
+            elif size == 0:
+                failures.append((name, "the file is empty"))
+            else:
+                dest = upload_dir / name
+                shutil.copyfile(src, dest)
+                staged.append(dest)
+        result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": []}
+        if staged:
+            callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
+            report = self.assistant.ingest(staged, progress=callback)
+            result.update(report.to_dict(), article_ids=list(report.article_ids))
+            for f in report.failed:
+                failures.append((Path(f.path).name, _short_error(f.path, f.error)))
+                if Path(f.path).resolve().parent == upload_dir:
+                    Path(f.path).unlink(missing_ok=True)
+        result["failed"] = [{"path": name, "error": error} for name, error in failures]
+        return result
+
+    def add_files(self, files: list[str] | None, selected: list[str] | None,
+                  progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
+        if not files:
+            status = render.error_html("Choose one or more files first (.txt, .md, .html, .pdf).")
+        else:
+            r = self.ingest_files(files, progress)
+            status = render.ingest_summary(r["added"], r["unchanged"], r["replaced"], r["chunks_added"],
+                                           [(f["path"], f["error"]) for f in r["failed"]])
+        return (status, None, *self.article_views(selected))
+
+    def add_text(self, title: str, published: str, text: str, selected: list[str] | None) -> tuple:
+        keep = (title, published, text)
+        try:
+            if not (title or "").strip():
+                raise FilterError("Give the pasted article a title.")
+            if len((text or "").strip()) < 20:
+                raise FilterError("Paste the article text (at least a sentence).")
+            day = parse_day(published, "publication")
+            report = self.assistant.ingest_text(text, title=title.strip(), published=day)
+        except (FilterError, BriefingError) as exc:
+            return (render.error_html(str(exc)), *keep, *self.article_views(selected))
+        failures = [(title, _short_error(f.path, f.error)) for f in report.failed]
+        status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
+        return (status, *(keep if failures else ("", "", "")), *self.article_views(selected))
+
+    def remove(self, article_id: str | None, selected: list[str] | None) -> tuple:
+        titles = {a.article_id: a.title for a in self.assistant.articles()}
+        if not article_id or article_id not in titles:
+            status = render.error_html("Choose an article to remove.")
+        else:
+            self.assistant.remove(article_id)
+            status = f'<div class="ingest-report ok">Removed “{render.esc(titles[article_id])}”.</div>'
+        return (status, *self.article_views(selected))
+
+    # ---- API ------------------------------------------------------------------------------
+    def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
+        """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
+        history = _parse_history(history_json)
+        try:
+            return self.assistant.ask(question, history).to_dict()
+        except BriefingError as exc:
+            raise gr.Error(str(exc)) from None
+
+    def api_upload(self, files: list[str] | None) -> dict[str, Any]:
+        """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{path, error}]."""
+        return self.ingest_files(files)
+
+
+def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blocks:
+    """The whole UI around ``assistant``; launch it with ``launch()`` (theme, CSS and JS go there)."""
+    settings = settings or assistant.settings
+    ui = BriefingUI(assistant, settings)
+    with gr.Blocks(title="Briefing", analytics_enabled=False) as demo:
+        header = gr.HTML(render.header_html([]), elem_id="header-box", js_on_load=None)
+        history, panels = gr.State([]), gr.State([])
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=360):
+                    chat = gr.Chatbot(
+                        elem_id="chat", show_label=False, height=560, render_markdown=False, sanitize_html=True,
+                        latex_delimiters=[], feedback_options=None, buttons=["copy"], layout="bubble",
+                        placeholder="**Ask about the indexed articles.** Answers quote the sources; "
+                                    "each number links to the passage beside the chat.",
+                        examples=[{"text": q[0], "display_text": " → then: ".join(q)} for q in EXAMPLES])
+                    with gr.Row(elem_id="ask-row"):
+                        question = gr.Textbox(elem_id="question", show_label=False, scale=8, lines=1, max_lines=4,
+                                              placeholder="Ask a question, e.g. Why did the convoy leave without "
+                                                          "air support?", autofocus=True)
+                        ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-btn", scale=1, min_width=80)
+                        clear_btn = gr.Button("Clear", elem_id="clear-btn", scale=1, min_width=80)
+                    with gr.Accordion("Filters: articles and dates", open=False, elem_id="filters"):
+                        only = gr.Dropdown(label="Only these articles", multiselect=True, choices=[],
+                                           elem_id="filter-articles")
+                        with gr.Row():
+                            date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="2023-11-01",
+                                                   elem_id="date-from")
+                            date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="2023-11-30", elem_id="date-to")
+                with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
+                    sources = gr.HTML(render.panel_html([]), elem_id="sources", js_on_load=None)
+            with gr.Tab("Articles", id="articles"):
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        files = gr.File(label="Upload articles (.txt, .md, .html, .pdf; several at once)",
+                                        file_count="multiple", elem_id="upload")
+                        add_files_btn = gr.Button("Add files", variant="primary", elem_id="add-files")
+                    with gr.Column():
+                        paste_title = gr.Textbox(label="Title", elem_id="paste-title")
+                        paste_date = gr.Textbox(label="Publication date (YYYY-MM-DD, optional)", elem_id="paste-date")
+                        paste_text = gr.Textbox(label="Article text", lines=6, max_lines=16, elem_id="paste-text")
+                        add_text_btn = gr.Button("Add pasted article", elem_id="add-text")
+                status = gr.HTML("", elem_id="ingest-status", js_on_load=None)
+                table = gr.HTML(render.articles_html([]), elem_id="article-list", js_on_load=None)
+                with gr.Row():
+                    to_remove = gr.Dropdown(label="Remove an article from the index", choices=[], scale=4,
+                                            elem_id="remove-article")
+                    remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="remove-btn")
+        # API-only components (hidden): /upload takes files, returns the report dict
+        with gr.Group(visible=False):
+            api_files = gr.File(file_count="multiple", label="files")
+            api_report = gr.JSON(label="report")
+
+        views = [header, table, only, to_remove]
+        chat_io = dict(inputs=[question, chat, history, panels, only, date_from, date_to],
+                       outputs=[question, chat, history, panels, sources], api_visibility="private")
+        for trigger in (question.submit, ask_btn.click):
+            trigger(ui.respond, **chat_io)
+        chat.example_select(ui.run_example, inputs=chat_io["inputs"][1:], outputs=chat_io["outputs"],
+                            api_visibility="private")
+
+        def reset() -> tuple:
+            return "", [], [], [], render.panel_html([])
+
+        clear_btn.click(reset, outputs=chat_io["outputs"], queue=False, api_visibility="private")
+        chat.clear(reset, outputs=chat_io["outputs"], queue=False, api_visibility="private")
+        index = dict(concurrency_id="index", concurrency_limit=1, api_visibility="private")
+        add_files_btn.click(ui.add_files, [files, only], [status, files, *views], **index)
+        add_text_btn.click(ui.add_text, [paste_title, paste_date, paste_text, only],
+                           [status, paste_title, paste_date, paste_text, *views], **index)
+        remove_btn.click(ui.remove, [to_remove, only], [status, *views], **index)
+        demo.load(ui.article_views, [only], views, api_visibility="private")
+        gr.api(ui.api_ask, api_name="ask")
+        api_files.upload(ui.api_upload, api_files, api_report, api_name="upload",
+                         concurrency_id="index", concurrency_limit=1)
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.max_queue)
+    return demo
+
+
+def auth_pair(settings: Settings) -> tuple[str, str] | None:
+    """RAG_AUTH="user:password" -> ("user", "password")."""
+    if settings.auth is None:
+        return None
+    user, sep, password = settings.auth.get_secret_value().partition(":")
+    if not (sep and user and password):
+        raise ValueError('RAG_AUTH must look like "user:password"')
+    return user, password
+
+
+def launch(demo: gr.Blocks, settings: Settings, *, port: int | None = None, block: bool = True,
+           quiet: bool = False) -> tuple[Any, str, str]:
+    """Serve on settings.host:port (127.0.0.1:7860 by default); never a share link."""
+    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate")
+    return demo.launch(server_name=settings.host, server_port=port or settings.port, share=False,
+                       auth=auth_pair(settings), prevent_thread_lock=not block, show_error=False, quiet=quiet,
+                       theme=theme, css_paths=[CSS_PATH], js=JS, ssr_mode=False, mcp_server=False,
+                       max_file_size=f"{int(settings.max_upload_mb * 2) + 1}mb", footer_links=["api", "settings"])
