@@ -12,9 +12,12 @@ patterns of ``numbers.py``, with the arithmetic shown. It does not retrieve.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -22,7 +25,7 @@ from .citations import make_citation
 from .dates import annotate_relative_dates, has_temporal
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
-from .numbers import Derivation, has_number, list_count, number_before, remainder
+from .numbers import NUMBER, Derivation, has_number, list_count, number_before, remainder
 from .prompts import Prompt
 from .question import Question
 from .text import content_terms, sentence_spans, stem, tokens
@@ -33,8 +36,11 @@ _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|si
 _PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
 
 
-# Score weights, calibrated on the seed set (see bench/sweep_weights.py).
-W_SIM, W_COV, W_RANK = 0.5, 0.4, 0.05
+# Sentence-ranking weights: a logistic regression fit by bench/fit_ranker.py on the seed set and
+# tests/data/questions.jsonl (label: the sentence holds an evidence quote). Scores are log-odds.
+WEIGHTS = {"sim": 2.152, "coverage": 2.048, "title_coverage": 0.563, "key_term": 1.97, "rank": 2.678,
+           "type_fit": 1.233, "window": 0.641, "lede": -0.407, "length": 0.285, "sim_gap": 1.73}
+BIAS = -4.293
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,9 @@ class Candidate:
     text: str
     score: float = 0.0
     covered: frozenset[str] = frozenset()
+    sim: float = 0.0
+    coverage: float = 0.0
+    features: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -56,36 +65,61 @@ class Extracted:
     reason: str = ""
 
 
-def _type_adjustment(q: Question, sent: str) -> float:
-    for name in q.names:  # a sentence that defines a name the question asks about: "X (ABC)", "X, the ..."
+def type_fit(q: Question, sent: str) -> float:
+    """+1 when the sentence holds the kind of answer asked for, -1 when it cannot, 0 unsure."""
+    for name in q.names if q.define else ():  # a sentence that defines the name asked about: "X (ABC)", "X, the ..."
         if re.search(rf"\({re.escape(name)}\)|\b{re.escape(name)},\s+(?:the\s+|a\s+|an\s+)?[a-z]", sent):
-            return 0.2
+            return 1.0
+    asked = {t.lower() for n in q.names for t in n.split()}
     if q.qtype == "numeric":
         if q.focus and number_before(sent, q.focus):
-            return 0.15
-        return 0.05 if has_number(sent) else -0.2
+            return 1.0
+        return 0.0 if has_number(sent) else -1.0
     if q.qtype == "when":
-        return 0.1 if has_temporal(sent) else -0.2
+        return 1.0 if has_temporal(sent) else -1.0
     if q.qtype == "why":
-        return 0.08 if _CAUSAL.search(sent) else -0.05
+        return 1.0 if _CAUSAL.search(sent) else 0.0
     if q.qtype == "where":
-        asked = {n.lower() for name in q.names for n in name.split()}
-        places = [m.group(1) for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked]
-        return 0.1 if places else -0.1
+        return 1.0 if any(m.group(1).lower() not in asked for m in _PLACE.finditer(sent)) else 0.0
     if q.qtype == "who":
-        asked = {t.lower() for n in q.names for t in n.split()}
-        return 0.12 if person_names(sent, asked) else -0.1
+        return 1.0 if person_names(sent, asked) else -1.0
     return 0.0
+
+
+FEATURES = ("sim", "coverage", "title_coverage", "key_term", "rank", "type_fit", "window", "lede", "length", "sim_gap")
+
+
+def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: dict[str, float],
+             key: str | None) -> dict[str, float]:
+    stems = {stem(t) for t in tokens(c.text)}
+    title = {stem(t) for t in tokens(c.chunk.title)}
+    total = sum(weights.values()) or 1.0
+    covered = [t for t in weights if t in stems]
+    return {
+        "sim": sim,
+        "coverage": sum(weights[t] for t in covered) / total,
+        "title_coverage": sum(weights[t] for t in weights if t not in stems and t in title) / total,
+        "key_term": 1.0 if key and key in stems else 0.0,
+        "rank": 1.0 / (1 + c.rank),
+        "type_fit": type_fit(q, c.text),
+        "window": 1.0 if "\n" not in c.text and len(list(sentence_spans(c.text))) > 1 else 0.0,
+        "lede": 1.0 if c.start == 0 else 0.0,
+        "length": len(c.text) / 200.0,
+        "sim_gap": sim - best_sim,
+    }
 
 
 class ExtractiveAnswerer:
     def __init__(self, encoder: SentenceEncoder, idf: Callable[[str], float], prompts: dict[str, Prompt],
-                 threshold: float, max_sentences: int):
+                 threshold: float, max_sentences: int, weights: dict[str, float] | None = None,
+                 bias: float | None = None):
         self.encoder = encoder
         self.idf = idf
         self.prompts = prompts
         self.threshold = threshold
         self.max_sentences = max_sentences
+        self.weights = dict(weights or WEIGHTS)
+        self.bias = BIAS if bias is None else bias
 
     def candidates(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> list[Candidate]:
         cands: list[Candidate] = []
@@ -103,18 +137,17 @@ class ExtractiveAnswerer:
             return []
         qvec = self.encoder.query(query)
         sims = self.encoder.encode([c.text for c in cands]) @ qvec
-        terms = content_terms(query)
-        weights = {t: self.idf(t) for t in terms}
-        total = sum(weights.values()) or 1.0
+        weights = {t: self.idf(t) for t in content_terms(query)}
+        present = set().union(*({stem(t) for t in tokens(sc.chunk.text)} for sc in retrieved))
+        key = max((t for t in weights if t in present), key=lambda t: weights[t], default=None)
+        best_sim = float(np.max(sims))
         scored = []
         for c, sim in zip(cands, sims, strict=True):
-            stems = {stem(t) for t in tokens(c.text)}
-            context = {stem(t) for t in tokens(c.chunk.title)}
-            covered = frozenset(t for t in terms if t in stems)
-            cov = (sum(weights[t] for t in covered)
-                   + 0.3 * sum(weights[t] for t in terms if t not in covered and t in context)) / total
-            score = W_SIM * float(sim) + W_COV * cov + W_RANK / (1 + c.rank) + _type_adjustment(q, c.text)
-            scored.append(Candidate(c.chunk, c.rank, c.start, c.end, c.text, score, covered))
+            f = features(q, c, float(sim), best_sim, weights, key)
+            score = self.bias + sum(self.weights[name] * f[name] for name in FEATURES)
+            covered = frozenset(t for t in weights if t in {stem(w) for w in tokens(c.text)})
+            scored.append(dataclasses.replace(c, score=score, covered=covered, sim=float(sim), coverage=f["coverage"],
+                                              features=f))
         return sorted(scored, key=lambda c: -c.score)
 
     def missing(self, q: Question, retrieved: Sequence[ScoredChunk]) -> str | None:
@@ -138,7 +171,7 @@ class ExtractiveAnswerer:
             derivation = self._derive(q, cands[:3])
         if reason is None and derivation is None:
             cands, reason = self._gate(q, cands)
-        if reason is None and (not cands or cands[0].score < self.threshold):
+        if reason is None and (not cands or probability(cands[0].score) < self.threshold):
             reason = ""
         if reason is not None:
             return Extracted(self.prompts["abstain"].render(reason=reason), (), True, reason.strip()), cands
@@ -147,6 +180,10 @@ class ExtractiveAnswerer:
     def _gate(self, q: Question, cands: list[Candidate]) -> tuple[list[Candidate], str | None]:
         """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
         top = cands[:5]
+        if q.define:  # "What does X stand for?": prefer a sentence that spells X out
+            defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0]
+            if defining:
+                return defining, None
         if q.qtype == "who":
             asked = {t.lower() for n in q.names for t in n.split()}
             top = [c for c in cands[:8] if person_names(c.text, asked)]
@@ -161,31 +198,50 @@ class ExtractiveAnswerer:
         return top, None
 
     def _derive(self, q: Question, top: Sequence[Candidate]) -> tuple[Derivation, Candidate] | None:
+        found: list[tuple[Derivation, Candidate]] = []
         for c in top:
             if q.remainder:
                 d = remainder(c.text, q.focus)
-                if d:
-                    return d, c
             elif q.focus and not any(number_before(x.text, q.focus) for x in top):
                 noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
                 d = list_count(c.text, noun)
-                if d:
-                    return d, c
+            else:
+                d = None
+            if d:
+                found.append((d, c))
+        # when sources of different dates give the figure, the newest one answers
+        return max(found, key=lambda f: f[1].chunk.published or date.min) if found else None
+
+    @staticmethod
+    def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:
+        """An older source's figure for the same count, when it differs (the figure changed)."""
+        if q.qtype != "numeric" or not q.focus or best.chunk.published is None:
+            return None
+        mine = set(numbers_in(best.text))
+        for c in cands[:6]:
+            if (c.chunk.published and c.chunk.published < best.chunk.published and c.chunk.article_id != best.chunk.article_id
+                    and (number_before(c.text, q.focus) or remainder(c.text, q.focus)) and set(numbers_in(c.text)) != mine):
+                return c
         return None
 
     def _compose(self, q: Question, cands: list[Candidate], derivation: tuple[Derivation, Candidate] | None) -> Extracted:
         best = derivation[1] if derivation else cands[0]
+        if not derivation and q.qtype == "numeric" and q.focus:  # the newest close contender answers
+            newer = [c for c in cands[:4] if c.score >= best.score - 2.0 and number_before(c.text, q.focus)
+                     and (c.chunk.published or date.min) > (best.chunk.published or date.min)]
+            best = max(newer, key=lambda c: c.chunk.published or date.min) if newer else best
+        earlier = self._earlier(q, best, cands)
         chosen = [best]
         covered = set(best.covered)
         multi = bool(re.search(r"\b(and|or) (why|what|when|how|where|who)\b", q.text, re.I)) or "," in q.text
-        ratio = 0.8 if multi else 0.9
-        for c in cands[1:]:
-            if len(chosen) >= self.max_sentences or derivation:
+        margin = 1.0 if multi else 0.5  # in log-odds: how close to the best another sentence must score
+        for c in cands:
+            if len(chosen) >= self.max_sentences or derivation or earlier is not None:
                 break
             same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
             overlaps = any(c.start < x.end and x.start < c.end for x in chosen)
             if not overlaps and not c.covered <= covered and (
-                    c.score >= ratio * best.score or (same_chunk and c.score >= 0.75 * best.score)):
+                    c.score >= best.score - margin or (same_chunk and c.score >= best.score - 2 * margin)):
                 chosen.append(c)
                 covered |= c.covered
         chosen.sort(key=lambda c: (c.chunk.article_id, c.start))
@@ -201,6 +257,12 @@ class ExtractiveAnswerer:
             parts.append(f"{sent} [{numbers[c.chunk.id]}]")
         if derivation:
             parts.insert(0, f"By the source's figures, {derivation[0].expression} [{numbers[best.chunk.id]}].")
+        if earlier is not None and earlier.chunk.published:
+            n = len(numbers) + 1
+            citations.append(make_citation(n, earlier.chunk, earlier.text, earlier.start, earlier.end,
+                                           max(0.0, min(1.0, probability(earlier.score)))))
+            parts.append(f"The figure has changed: on {format_date(earlier.chunk.published)} the sources said: "
+                         f"{earlier.text} [{n}]")
         dates = sorted({c.chunk.published for c in chosen if c.chunk.published})
         head = self.prompts["as_of"].render(date=format_date(dates[-1])) + " " if dates else "Undated source: "
         return Extracted(head + " ".join(parts), tuple(citations), False)
@@ -250,3 +312,12 @@ def predicate(q: Question) -> str | None:
         if st in q.terms and w not in names:
             return st
     return None
+
+
+def probability(score: float) -> float:
+    """Log-odds to probability."""
+    return 1.0 / (1.0 + math.exp(-score))
+
+
+def numbers_in(text: str) -> list[str]:
+    return [m.group(1).lower() for m in NUMBER.finditer(text)]

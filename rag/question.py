@@ -23,6 +23,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
+_DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?[A-Z][\w'’ -]*\??$|\bstand for\b|\bwhat does [A-Z]\w* mean\b")
 _TIME_WORDS = frozenset("""january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday mid early late end""".split())
 _ANAPHORA = re.compile(r"\b(those|these|they|them|he|she|him|the same|that (?:one|group|town|city|convoy|attack))\b", re.I)
@@ -40,6 +41,7 @@ class Question:
     focus: str | None  # stemmed head noun of "how many X" / "which X" / "who is the X"
     names: tuple[str, ...]  # capitalised names as written
     remainder: bool  # asks for what is left ("still", "remain")
+    define: bool  # asks what or who a name is: "Who is X?", "What does X stand for?"
     anaphoric: bool
 
 
@@ -86,5 +88,6 @@ def analyse(text: str) -> Question:
     main = re.sub(r"^[^,?]{1,50},\s*(?=(how|who|what|when|where|why|which)\b)", "", low)
     qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
     return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=_focus(t, qtype),
-                    names=_names(t), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
-                    anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1)
+                    names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
+                    anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1
+                    or (bool(re.search(r"\b(its|their|his|her)\b", low)) and not _names(t)))

@@ -69,7 +69,8 @@ class _Bm25Index:
         self.complete = complete
         self.retriever = bm25s.BM25()
         corpus = [bm25_tokens(context_prefix(c) + c.text) or ["∅"] for c in self.chunks]
-        self.df: Counter[str] = Counter(t for doc in corpus for t in set(doc))
+        # document frequencies over the chunk texts alone: title words repeat in every chunk of an article
+        self.df: Counter[str] = Counter(t for c in self.chunks for t in set(bm25_tokens(c.text)))
         if corpus:
             self.retriever.index(corpus, show_progress=False)
 
