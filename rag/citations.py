@@ -116,6 +116,27 @@ def check_claim(claim: str, cited: Sequence[Chunk]) -> str | None:
             return f"'{name}' is not in the cited source"
     if not _arithmetic_ok(claim):
         return "the arithmetic is wrong"
+    return _remainder_confusion(claim, haystack)
+
+
+_REMAINS = re.compile(r"\b(remain|remains|remaining|left|still|yet to|outstanding)\b", re.I)
+
+
+def _remainder_confusion(claim: str, haystack: str) -> str | None:
+    """'8 camps remain' cited to 'pulled out of eight of its 13 camps': the 8 is the part, not what is left."""
+    if not _REMAINS.search(claim) or _ARITH.search(claim):
+        return None
+    for n in _facts(claim)[0]:
+        value = to_number(n)
+        if value is None or re.search(rf"\b{re.escape(n)}\s+(?:out\s+)?of\b", claim, re.I):
+            continue  # the claim restates "eight of its 13" itself
+        words = [match_key(n)] + [w for w, v in NUMBER_WORDS.items() if v == value]
+        for w in words:
+            m = re.search(rf"(?<![\w.]){re.escape(w)}\s+(?:out\s+)?of\s+(?:its|the|their|a|an)?\s*(\d[\d,]*)", haystack)
+            total = to_number(m.group(1)) if m else None
+            if total is not None and total > value:
+                return (f"says {n} remain, but the source says {n} of {total:g}; "
+                        f"{total:g} - {value:g} = {total - value:g} would remain")
     return None
 
 
@@ -159,5 +180,7 @@ def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | No
                 existing = make_citation(len(citations) + 1, by_number[n], quote, start, end, sim)
                 citations[existing.number] = existing
             marks.append(f"[{existing.number}]")
-        kept.append(f"{claim.rstrip()} {''.join(marks)}")
+        body = claim.rstrip()
+        end = body[-1] if body[-1] in ".!?" else "."
+        kept.append(f"{body.rstrip('.!?')} {''.join(marks)}{end}")
     return Verified(" ".join(kept), tuple(citations.values()), tuple(flags))

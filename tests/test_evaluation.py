@@ -1,0 +1,93 @@
+"""The metrics on hand-made cases, and the eval harness on the seed set with the issue's bars."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+
+from rag import evaluation
+from rag.models import Answer, Chunk, Citation, ScoredChunk
+
+from .conftest import DATA, ROOT, SEED
+
+
+def answer(text, quotes=(), abstained=False, retrieved=()):
+    cites = tuple(Citation(number=i + 1, chunk_id=f"c{i}", article_id="a", title="t", published=date(2024, 1, 1),
+                           source="s", url=None, quote=q, start=0, end=len(q), passage=q, passage_start=0, support=1)
+                  for i, q in enumerate(quotes))
+    chunks = tuple(ScoredChunk(Chunk(id=f"r{i}", article_id="a", ordinal=i, paragraphs=(i, i), start=0, end=len(t),
+                                     text=t, title="t", published=None, source="s"), 1.0)
+                   for i, t in enumerate(retrieved))
+    return Answer(question="q", text=text, citations=cites, abstained=abstained, retrieved=chunks)
+
+
+ROW = {"id": "x", "type": "numeric", "question": "How many camps remain?", "must_contain": ["5"],
+       "evidence": ["pulled out of eight of its 13 camps"]}
+
+
+def test_score_row_hand_made():
+    good = answer("13 - 8 = 5 camps remain [1].", ["The force pulled out of eight of its  13 camps."],
+                  retrieved=["noise", "The UN force pulled out of eight of its 13 camps."])
+    r = evaluation.score_row(ROW, good, 10.0, k=5)
+    assert r["ok"] and r["precise_citations"] == 1 and not r["retrieval_hit@1"] and r["retrieval_hit@5"]
+    wrong = evaluation.score_row(ROW, answer("About 15,000 soldiers [1].", ["around 15,000 soldiers"]), 1, 5)
+    assert not wrong["ok"] and wrong["precise_citations"] == 0  # "5" is not a whole word of 15,000
+    unans = {**ROW, "type": "unanswerable", "must_contain": [], "evidence": []}
+    assert evaluation.score_row(unans, answer("not here", abstained=True), 1, 5)["ok"]
+    assert not evaluation.score_row(unans, answer("A guess [1].", ["x"]), 1, 5)["ok"]
+
+
+def test_summarise_hand_made():
+    rows = [
+        {"type": "numeric", "ok": True, "abstained": False, "should_abstain": False, "citations": 2,
+         "precise_citations": 1, "retrieval_hit@1": True, "retrieval_hit@5": True, "latency_ms": 10, "flags": []},
+        {"type": "why", "ok": False, "abstained": True, "should_abstain": False, "citations": 0,
+         "precise_citations": 0, "retrieval_hit@1": False, "retrieval_hit@5": True, "latency_ms": 30, "flags": []},
+        {"type": "unanswerable", "ok": True, "abstained": True, "should_abstain": True, "citations": 0,
+         "precise_citations": 0, "retrieval_hit@1": False, "retrieval_hit@5": False, "latency_ms": 20, "flags": []},
+    ]
+    m = evaluation.summarise(rows, 5)
+    assert m["answer_accuracy"] == round(2 / 3, 4)
+    assert m["citation_precision"] == 0.5
+    assert m["citation_recall"] == 0.5
+    assert m["abstention_accuracy"] == round(2 / 3, 4)
+    assert m["false_abstention_rate"] == 0.5
+    assert m["retrieval_recall@1"] == 0.5 and m["retrieval_recall@5"] == 1.0
+    assert m["latency_p50_ms"] == 20
+
+
+def test_evidence_normalisation():
+    assert evaluation.holds_evidence("the UN\u00a0force   “left”", ['UN force "left"'])
+
+
+def test_seed_set_meets_the_bars(corpus_assistant):
+    report = evaluation.run(corpus_assistant, evaluation.load_questions(SEED), k=5)
+    assert report["answer_accuracy"] >= 0.90
+    assert report["citation_precision"] >= 0.95
+    assert report["citation_recall"] >= 0.95
+    assert report["by_type"]["unanswerable"]["unanswerable_abstained"] == 1.0
+    assert report["false_abstention_rate"] == 0.0
+
+
+def test_eval_cli_writes_json_markdown_and_chart(tmp_path):
+    out = tmp_path / "report" / "seed.json"
+    r = subprocess.run([sys.executable, "-m", "rag", "eval", str(SEED), "--corpus", str(ROOT / "corpus"),
+                        "--json", str(out)], capture_output=True, text=True, cwd=tmp_path, timeout=600,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", "RAG_DATA_DIR": str(tmp_path / "d"),
+                            "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 0, r.stderr
+    report = json.loads(out.read_text())
+    for key in ("n", "answer_accuracy", "citation_precision", "citation_recall", "abstention_accuracy",
+                "false_abstention_rate", "retrieval_recall@1", "retrieval_recall@5", "latency_p50_ms",
+                "latency_p95_ms", "by_type", "rows", "baseline"):
+        assert key in report
+    assert report["n"] == 28 and "baseline" in r.stdout
+    assert (out.parent / "report.md").exists() and (out.parent / "metrics_by_type.png").stat().st_size > 1000
+    assert not (tmp_path / "d").exists()  # --corpus used a temporary store, not the user's index
+
+
+def test_own_question_set_is_well_formed():
+    rows = evaluation.load_questions(DATA / "questions.jsonl")
+    assert len(rows) >= 20
+    assert {"numeric", "multi-hop", "follow-up", "unanswerable"} <= {r["type"] for r in rows}

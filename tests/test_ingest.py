@@ -1,0 +1,91 @@
+"""Ingest against a real Chroma store in a temp dir with the real embedder."""
+
+import shutil
+
+from .conftest import ROOT
+
+ARTICLE = """---
+title: "Clinic reopens in Dorvan"
+date: 2024-02-01
+source: Test Wire
+---
+The main clinic in Dorvan reopened on Monday after three weeks of repairs.
+
+Doctors said 40 patients were treated on the first day.
+"""
+
+
+def test_ingest_is_idempotent_and_replaces_edited_files(fresh_assistant, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(next((ROOT / "corpus").glob("*.txt")), folder / "mali.txt")
+    (folder / "clinic.md").write_text(ARTICLE)
+    first = fresh_assistant.ingest([folder])
+    assert (first.added, first.unchanged, first.replaced, first.failed) == (2, 0, 0, ())
+    n_chunks = fresh_assistant.store.counts()[0]
+
+    again = fresh_assistant.ingest([folder])
+    assert (again.added, again.unchanged, again.replaced, again.chunks_added) == (0, 2, 0, 0)
+    assert fresh_assistant.store.counts()[0] == n_chunks
+
+    (folder / "clinic.md").write_text(ARTICLE.replace("40 patients", "55 patients"))
+    edited = fresh_assistant.ingest([folder])
+    assert (edited.added, edited.unchanged, edited.replaced) == (0, 1, 1)
+    assert fresh_assistant.store.counts()[0] == n_chunks  # old chunks gone, new ones in
+    answer = fresh_assistant.ask("How many patients were treated on the first day at the Dorvan clinic?")
+    assert "55" in answer.text and "40 patients" not in answer.text
+
+
+def test_failed_files_are_reported_and_others_still_go_in(fresh_assistant, tmp_path):
+    (tmp_path / "good.md").write_text(ARTICLE)
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01" * 100)
+    report = fresh_assistant.ingest([tmp_path])
+    assert report.added == 1
+    assert sorted(f.path.rsplit("/", 1)[-1] for f in report.failed) == ["bin.txt", "empty.txt"]
+    assert all(f.error for f in report.failed)
+    assert [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
+
+
+def test_remove_and_prune(fresh_assistant, tmp_path):
+    p = tmp_path / "clinic.md"
+    p.write_text(ARTICLE)
+    fresh_assistant.ingest([p])
+    (info,) = fresh_assistant.articles()
+    assert info.chunks >= 1 and fresh_assistant.article_text(info.article_id).startswith("The main clinic")
+    p.unlink()
+    assert fresh_assistant.prune() == 1
+    assert fresh_assistant.articles() == [] and fresh_assistant.store.counts() == (0, 0)
+    assert fresh_assistant.remove(info.article_id) is False
+
+
+def test_pasted_text_and_persistence_across_instances(fresh_assistant, embeddings):
+    from rag import Assistant
+
+    report = fresh_assistant.ingest_text("Flooding cut the road to Merrow on Sunday, officials said.",
+                                         title="Floods cut Merrow road", published="2024-05-05")
+    assert report.added == 1
+    reopened = Assistant(fresh_assistant.settings, embeddings=embeddings)
+    (info,) = reopened.articles()
+    assert info.title == "Floods cut Merrow road" and info.published.isoformat() == "2024-05-05"
+    answer = reopened.ask("What cut the road to Merrow?")
+    assert not answer.abstained and "Flooding" in answer.text
+
+
+def test_crashed_half_written_article_is_not_listed_and_is_finished_by_rerun(fresh_assistant, tmp_path):
+    from rag.chunking import chunk_article
+    from rag.loaders import load_file
+
+    p = tmp_path / "clinic.md"
+    p.write_text(ARTICLE)
+    article = load_file(p)
+    fresh_assistant.warm_up()
+    chunks = chunk_article(article)
+    vectors = fresh_assistant.embeddings.embed_documents([c.text for c in chunks])
+    fresh_assistant.store.write_chunks(article, chunks[:1], vectors[:1])  # crash before the manifest entry
+    fresh_assistant.retriever.refresh(force=True)
+    assert fresh_assistant.articles() == []
+    assert fresh_assistant.ask("How many patients were treated?").abstained  # no half article answers
+    report = fresh_assistant.ingest([p])
+    assert report.added == 1
+    assert fresh_assistant.store.counts() == (len(chunks), 1)

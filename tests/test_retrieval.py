@@ -1,0 +1,57 @@
+from datetime import date
+
+from rag.retrieval import Filters, collapse_duplicates, near_duplicate
+
+ARTICLES = {
+    "a.md": ("Ceasefire talks open in Merrow", "2024-03-20",
+             "Delegations met in Merrow on Wednesday for ceasefire talks chaired by an envoy."),
+    "b.md": ("Floods hit Ashvale", "2024-04-02",
+             "Floods displaced 4,200 families in Ashvale province after the dam failed."),
+    "c.md": ("Floods hit Ashvale (copy)", "2024-04-02",
+             "Floods displaced 4,200 families in Ashvale province after the dam failed, officials said."),
+}
+
+
+def index(fresh_assistant, tmp_path):
+    for name, (title, d, body) in ARTICLES.items():
+        (tmp_path / name).write_text(f"---\ntitle: \"{title}\"\ndate: {d}\n---\n{body}\n")
+    fresh_assistant.ingest([tmp_path])
+    return {a.title: a.article_id for a in fresh_assistant.articles()}
+
+
+def retrieve(assistant, query, **filters):
+    return assistant.retriever.retrieve(query, assistant.encoder.query(query), filters=Filters(**filters))
+
+
+def test_hybrid_ranks_and_filters(fresh_assistant, tmp_path):
+    ids = index(fresh_assistant, tmp_path)
+    top = retrieve(fresh_assistant, "how many families were displaced by floods")
+    assert top[0].chunk.title.startswith("Floods hit Ashvale")
+    assert top[0].dense_rank is not None and top[0].bm25_rank is not None
+    # the syndicated copy is collapsed into one result
+    assert sum(s.chunk.title.startswith("Floods") for s in top) == 1
+    only = retrieve(fresh_assistant, "floods", article_ids=(ids["Ceasefire talks open in Merrow"],))
+    assert {s.chunk.title for s in only} == {"Ceasefire talks open in Merrow"}
+    march = retrieve(fresh_assistant, "floods", date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))
+    assert {s.chunk.published for s in march} == {date(2024, 3, 20)}
+    assert retrieve(fresh_assistant, "floods", date_from=date(2025, 1, 1)) == []
+
+
+def test_exact_number_found_by_bm25(fresh_assistant, tmp_path):
+    index(fresh_assistant, tmp_path)
+    top = retrieve(fresh_assistant, "4,200")
+    assert top and "4,200" in top[0].chunk.text and top[0].bm25_rank == 1
+
+
+def test_near_duplicate():
+    a = "Floods displaced 4,200 families in Ashvale province after the dam failed."
+    assert near_duplicate(a, a + " Officials said.")
+    assert not near_duplicate(a, "Delegations met in Merrow on Wednesday for ceasefire talks.")
+    entries = [{"chunk": type("C", (), {"text": t})()} for t in (a, a + " Officials said.", "Other text here.")]
+    assert len(collapse_duplicates(entries, 5)) == 2
+
+
+def test_filters_where_clause():
+    f = Filters(("x",), date(2024, 1, 1), None)
+    assert f.where() == {"$and": [{"article_id": {"$in": ["x"]}}, {"published_day": {"$gte": 20240101}}]}
+    assert Filters().where() is None
