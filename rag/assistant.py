@@ -8,26 +8,30 @@ on ``warm_up()``. Every ask returns an ``Answer``; errors the user can fix are r
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
-from .errors import InvalidQuestionError
+from .errors import InvalidQuestionError, LLMError
 from .extractive import ExtractiveAnswerer
 from .ingest import Ingestor, Progress
 from .loaders import load_text
-from .models import Answer, ArticleInfo, IngestReport
+from .models import Answer, ArticleInfo, IngestReport, ScoredChunk
 from .prompts import load_prompts
 from .question import analyse
 from .retrieval import Filters, HybridRetriever
 from .settings import Settings
 from .text import normalise
+
+if TYPE_CHECKING:
+    from .generative import Generated
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str] | dict[str, Any]]
@@ -82,6 +86,13 @@ class Assistant:
             self.ingestor = Ingestor(s, self.store)
             self.extractive = ExtractiveAnswerer(self.encoder, self.retriever.idf, self.prompts,
                                                  s.abstain_threshold, s.max_answer_sentences)
+            self.generative = None
+            if s.llm_provider != "none":
+                from .generative import GenerativeAnswerer
+                from .llm import chat_model
+
+                self.generative = GenerativeAnswerer(chat_model(s), self.prompts, self.encoder, self._retrieve,
+                                                     s.llm_max_sources)
             self._ready = True
             self.retriever.refresh(force=True)
             return self
@@ -145,36 +156,83 @@ class Assistant:
                 "(RAG_MAX_QUESTION_CHARS). Ask about one thing at a time.")
         return q
 
+    def _retrieve(self, query: str, filters: Filters | None) -> list[ScoredChunk]:
+        return self.retriever.retrieve(query, self.encoder.query(query), filters=filters)
+
+    def _extractive(self, q: str, history: History | None, filters: Filters,
+                    standalone: str | None = None) -> tuple[Answer, dict[str, float]]:
+        timings: dict[str, float] = {}
+        standalone = standalone or condense(q, history)
+        t = time.perf_counter()
+        retrieved = self._retrieve(standalone, filters)
+        timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
+        t = time.perf_counter()
+        result, _ = self.extractive.answer(analyse(standalone), standalone, retrieved)
+        timings["answer_ms"] = (time.perf_counter() - t) * 1e3
+        answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
+                        retrieved=tuple(retrieved), standalone_question=standalone)
+        return answer, timings
+
+    def _from_generated(self, q: str, g: Generated, history: History | None, filters: Filters) -> Answer:
+        if g.text or g.abstained:
+            return Answer(question=q, text=g.text, citations=g.citations, abstained=g.abstained,
+                          retrieved=g.retrieved, standalone_question=g.standalone, answerer="llm", flags=g.flags)
+        fallback, _ = self._extractive(q, history, filters, g.standalone)
+        return dataclasses.replace(fallback, answerer="extractive-fallback", flags=g.flags,
+                                   notice="No sentence of the model's answer could be verified against the "
+                                          "sources; showing the extractive answer instead.")
+
+    def _fallback(self, q: str, exc: LLMError, history: History | None, filters: Filters) -> Answer:
+        log.warning("LLM failed, falling back to the extractive answer: %s", exc)
+        fallback, _ = self._extractive(q, history, filters)
+        return dataclasses.replace(fallback, answerer="extractive-fallback",
+                                   notice=f"{exc}. Showing the extractive answer instead.")
+
     def ask(self, question: str, history: History | None = None, *, article_ids: Sequence[str] = (),
             date_from: date | None = None, date_to: date | None = None) -> Answer:
         t0 = time.perf_counter()
         q = self._check(question)
         self.warm_up()
-        timings: dict[str, float] = {}
-        standalone = condense(q, history)
-        t = time.perf_counter()
-        qvec = self.encoder.query(standalone)
         filters = Filters(tuple(article_ids), date_from, date_to)
-        retrieved = self.retriever.retrieve(standalone, qvec, filters=filters)
-        timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
-        t = time.perf_counter()
-        result, _ = self.extractive.answer(analyse(standalone if standalone != q else q), standalone, retrieved)
-        timings["answer_ms"] = (time.perf_counter() - t) * 1e3
+        timings: dict[str, float] = {}
+        if self.generative is not None:
+            try:
+                answer = self._from_generated(q, self.generative.answer(q, _turns(history), filters), history, filters)
+            except LLMError as exc:
+                answer = self._fallback(q, exc, history, filters)
+        else:
+            answer, timings = self._extractive(q, history, filters)
         timings["total_ms"] = (time.perf_counter() - t0) * 1e3
-        answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
-                        retrieved=tuple(retrieved), timings=timings, standalone_question=standalone)
-        log.info("ask chars=%d abstained=%s citations=%d total_ms=%.0f", len(q), answer.abstained,
-                 len(answer.citations), timings["total_ms"])
+        answer = dataclasses.replace(answer, timings=timings)
+        log.info("ask chars=%d answerer=%s abstained=%s citations=%d flags=%d total_ms=%.0f", len(q), answer.answerer,
+                 answer.abstained, len(answer.citations), len(answer.flags), timings["total_ms"])
         return answer
 
     def stream(self, question: str, history: History | None = None, **kwargs: Any) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer (the extractive answer is ready at once; it is
-        streamed word by word so both answerers look the same to a client)."""
-        answer = self.ask(question, history, **kwargs)
-        words = answer.text.split(" ")
-        for i, w in enumerate(words):
-            yield w if i == 0 else " " + w
-        yield answer
+        """Text deltas, then the final Answer. With an LLM the deltas are the model's raw tokens and
+        the final Answer holds the verified text (which may differ: unsupported sentences removed).
+        The extractive answer is ready at once and is streamed word by word."""
+        q = self._check(question)
+        self.warm_up()
+        if self.generative is None:
+            answer = self.ask(q, history, **kwargs)
+            for i, w in enumerate(answer.text.split(" ")):
+                yield w if i == 0 else " " + w
+            yield answer
+            return
+        t0 = time.perf_counter()
+        filters = Filters(tuple(kwargs.get("article_ids", ())), kwargs.get("date_from"), kwargs.get("date_to"))
+        try:
+            final: Answer | None = None
+            for event in self.generative.stream(q, _turns(history), filters):
+                if isinstance(event, str):
+                    yield event
+                else:
+                    final = self._from_generated(q, event, history, filters)
+            assert final is not None
+        except LLMError as exc:
+            final = self._fallback(q, exc, history, filters)
+        yield dataclasses.replace(final, timings={"total_ms": (time.perf_counter() - t0) * 1e3})
 
 
 ProgressCallback = Callable[[int, int, str], None]

@@ -16,11 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .dates import annotate_relative_dates
 from .embeddings import SentenceEncoder
-from .models import Chunk, Citation, Flag
+from .models import Chunk, Citation, Flag, format_date
 from .numbers import NUMBER, to_number
-from .text import NUMBER_WORDS, match_key, sentence_spans
+from .text import NUMBER_WORDS, content_terms, match_key, sentence_spans
 
+# Sentences in a source that address the reader or a model instead of reporting: never support.
+INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|above)\b|"
+    r"\b(you are now|act as|system prompt|as an ai)\b|"
+    r"^(say|answer|respond|reply|tell|write|state)\b", re.I)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _ARITH = re.compile(r"(\d[\d,.]*)\s*([-+−x×*/])\s*(\d[\d,.]*)\s*=\s*(\d[\d,.]*)")
 _NAME = re.compile(r"\b([A-Z][a-z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
@@ -103,7 +109,8 @@ def check_claim(claim: str, cited: Sequence[Chunk]) -> str | None:
     """Why ``claim`` is not supported by ``cited`` (None when every fact occurs there)."""
     if not cited:
         return "no citation"
-    haystack = match_key(" ".join(c.title + " " + c.text for c in cited))
+    haystack = match_key(" ".join(f"{c.title} {format_date(c.published)} {annotate_relative_dates(c.text, c.published)}"
+                                  for c in cited))
     nums, names = _facts(claim)
     for n in nums:
         key = match_key(n)
@@ -168,9 +175,18 @@ def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | No
             flags.append(Flag(claim, "removed", reason))
             continue
         quotes = [(n, best_quote(claim, by_number[n], encoder)) for n in valid]
-        support = max(q[1][3] for q in quotes)
-        if support < min_support:
-            flags.append(Flag(claim, "removed", f"too far from what it cites (similarity {support:.2f})"))
+        if all(INSTRUCTION.search(q[1][0]) for q in quotes):
+            flags.append(Flag(claim, "removed", "it repeats an instruction found inside a source, not a reported fact"))
+            continue
+        terms = content_terms(claim)
+        cited_terms = {t for n in valid for t in content_terms(by_number[n].text)}
+        overlap = sum(t in cited_terms for t in terms) / len(terms) if terms else 0.0
+        similarity = max(q[1][3] for q in quotes)
+        support = max(similarity, overlap)
+        # supported when close in meaning, or when most of its words are the cited passage's words
+        if similarity < min_support and overlap < 0.6:
+            flags.append(Flag(claim, "removed", f"too far from what it cites (similarity {similarity:.2f}, "
+                                                f"shared words {overlap:.0%})"))
             continue
         marks = []
         for n, (quote, start, end, sim) in quotes:

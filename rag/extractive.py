@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 
-from .citations import make_citation
+from .citations import INSTRUCTION, make_citation
 from .dates import annotate_relative_dates, has_temporal
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
@@ -124,7 +124,8 @@ class ExtractiveAnswerer:
     def candidates(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> list[Candidate]:
         cands: list[Candidate] = []
         for rank, sc in enumerate(retrieved):
-            spans = [(a, b) for a, b in sentence_spans(sc.chunk.text) if b - a >= 15]
+            spans = [(a, b) for a, b in sentence_spans(sc.chunk.text)
+                     if b - a >= 15 and not INSTRUCTION.search(sc.chunk.text[a:b])]
             for i, (s, e) in enumerate(spans):
                 cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e, sc.chunk.text[s:e]))
                 # a sentence and the next one that carries the thought on ("It was forced ...") as one unit
@@ -269,15 +270,10 @@ class ExtractiveAnswerer:
 
 
 _PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
-_NOT_NAMES = frozenset("""the a an this that these those it they he she we i in on at for but and or
-    according after while when as if monday tuesday wednesday thursday friday saturday sunday january february
-    march april may june july august september october november december""".split())
+_NOT_NAMES = frozenset(["the", "a", "an", "this", "that", "these", "those", "it", "they", "he", "she", "we", "i", "in", "on", "at", "for", "but", "and", "or", "according", "after", "while", "when", "as", "if", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
 
 
-_ORG_WORDS = frozenset("""front office community council army force forces mission nations united party ministry
-    union crescent cross committee bank group agency organisation organization coordination liberation movement
-    government republic province river road city state states school university battalion brigade company
-    corporation news post wire daily herald times press agence programme program fund court assembly""".split())
+_ORG_WORDS = frozenset(["front", "office", "community", "council", "army", "force", "forces", "mission", "nations", "united", "party", "ministry", "union", "crescent", "cross", "committee", "bank", "group", "agency", "organisation", "organization", "coordination", "liberation", "movement", "government", "republic", "province", "river", "road", "city", "state", "states", "school", "university", "battalion", "brigade", "company", "corporation", "news", "post", "wire", "daily", "herald", "times", "press", "agence", "programme", "program", "fund", "court", "assembly"])
 _NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
 
 
