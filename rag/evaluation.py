@@ -185,6 +185,15 @@ def format_table(report: dict[str, Any]) -> str:
 
     for name, m in [("all", report), *report["by_type"].items()]:
         lines.append(f"{name:<14}{m['n']:>4}  " + "  ".join(f"{fmt(m.get(c)):>12}" for c in cols))
+    answerers: dict[str, int] = {}
+    for r in report.get("rows", []):
+        answerers[r["answerer"]] = answerers.get(r["answerer"], 0) + 1
+    lines.append("")
+    lines.append("answerer: " + ", ".join(f"{k} {v}" for k, v in sorted(answerers.items()))
+                 + f"; verifier removed or flagged {report.get('verifier_flags', 0)} sentence(s)")
+    for r in report.get("rows", []):
+        for reason in r["flags"]:
+            lines.append(f"  {r['id']}: {reason}")
     b = report.get("baseline")
     if b:
         lines.append("")

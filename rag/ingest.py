@@ -68,20 +68,17 @@ class Ingestor:
 
     def _index(self, articles: list[Article], tally: _Tally, progress: Progress | None,
                offset: int, total: int) -> None:
+        unique = list({a.id: a for a in articles}.values())
+        tally.ids.extend(a.id for a in unique)
+        stored = self.store.content_hashes([a.id for a in unique])
         pending: list[tuple[Article, list[Chunk], bool]] = []
-        seen: set[str] = set()
-        for article in articles:
-            if article.id in seen:
-                continue
-            seen.add(article.id)
-            tally.ids.append(article.id)
-            stored = self.store.article(article.id)
-            if stored is not None and stored.content_hash == article.content_hash:
+        for article in unique:
+            if stored.get(article.id) == article.content_hash:
                 tally.unchanged += 1
                 continue
             chunks = chunk_article(article, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
-            pending.append((article, chunks, stored is not None))
-        done = offset + (len(articles) - len(pending))
+            pending.append((article, chunks, article.id in stored))
+        done = offset + (len(unique) - len(pending))
         batch: list[tuple[Article, list[Chunk], bool]] = []
         size = 0
         for item in pending:
@@ -95,28 +92,32 @@ class Ingestor:
 
     def _write(self, batch: list[tuple[Article, list[Chunk], bool]], tally: _Tally,
                progress: Progress | None, done: int, total: int) -> int:
-        texts = [context_prefix(c) + c.text for _, chunks, _ in batch for c in chunks]
-        titles = [a.title for a, _, _ in batch]
-        vectors = self.store.embeddings.embed_documents(texts + titles)
-        pos = 0
-        for n, (article, chunks, existed) in enumerate(batch):
-            vecs = vectors[pos:pos + len(chunks)]
-            pos += len(chunks)
-            old = set(self.store.existing_chunk_ids(article.id))  # includes a crashed run's leftovers
-            if old or existed:
-                self.store.articles.delete(ids=[article.id])
-            self.store.delete_chunks(sorted(old - {c.id for c in chunks}))
-            self.store.write_chunks(article, chunks, vecs)
-            self.store.mark_complete(article, len(chunks), vectors[len(texts) + n])
+        """One batch: unlist changed articles, drop their stale chunks, embed only new chunk texts,
+        write all chunks in a few large upserts, then list the articles."""
+        old = self.store.chunk_ids_by_article([a.id for a, _, _ in batch])
+        relisted = [a.id for a, _, existed in batch if existed or old.get(a.id)]
+        if relisted:
+            self.store.articles.delete(ids=relisted)
+        stale = [cid for a, chunks, _ in batch for cid in old.get(a.id, set()) - {c.id for c in chunks}]
+        self.store.delete_chunks(stale)
+        kept = [(a, c) for a, chunks, _ in batch for c in chunks if c.id in old.get(a.id, set())]
+        fresh = [(a, c) for a, chunks, _ in batch for c in chunks if c.id not in old.get(a.id, set())]
+        vectors = self.store.embeddings.embed_documents(
+            [context_prefix(c) + c.text for _, c in fresh] + [a.title for a, _, _ in batch])
+        if kept:
+            self.store.write_chunks(kept, None)
+        self.store.write_chunks(fresh, vectors[:len(fresh)])
+        self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch], vectors[len(fresh):])
+        for article, chunks, existed in batch:
             if existed:
                 tally.replaced += 1
             else:
                 tally.added += 1
-            tally.chunks += len(chunks)
-            done += 1
-            if progress:
-                progress(done, total, f"indexed {article.title[:60]}")
             log.info("indexed %s (%d chunks)", article.path, len(chunks))
+        tally.chunks += len(fresh)
+        done += len(batch)
+        if progress:
+            progress(done, total, f"indexed {batch[-1][0].title[:60]}")
         return done
 
     def remove(self, article_id: str) -> bool:

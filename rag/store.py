@@ -100,30 +100,59 @@ class ChunkStore:
         got = self.chunks.get(where={"article_id": article_id}, include=[])
         return list(got["ids"])
 
-    def write_chunks(self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
-        """Upsert an article's chunk records with precomputed vectors, in batches."""
+    def chunk_ids_by_article(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
+        """Chunk ids already stored for these articles (a crashed run's leftovers included)."""
+        out: dict[str, set[str]] = {a: set() for a in article_ids}
+        for i in range(0, len(article_ids), 500):
+            got = self.chunks.get(where={"article_id": {"$in": list(article_ids[i:i + 500])}}, include=["metadatas"])
+            for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out.setdefault(meta["article_id"], set()).add(cid)
+        return out
+
+    def content_hashes(self, article_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for i in range(0, len(article_ids), PAGE):
+            got = self.articles.get(ids=list(article_ids[i:i + PAGE]), include=["metadatas"])
+            out.update({aid: str(m.get("content_hash", "")) for aid, m in zip(got["ids"], got["metadatas"], strict=True)})
+        return out
+
+    def write_chunks(self, items: Sequence[tuple[Article, Chunk]], vectors: Sequence[Sequence[float]] | None) -> None:
+        """Upsert chunk records in batches; with ``vectors=None`` only documents and metadata change
+        (a chunk whose text is unchanged keeps its vector: no re-embedding)."""
         docs, metas = [], []
-        for c in chunks:
+        for article, c in items:
             prefix = context_prefix(c)
             docs.append(prefix + c.text)
             metas.append(_chunk_metadata(c, article.content_hash, len(prefix)))
-        ids = [c.id for c in chunks]
+        ids = [c.id for _, c in items]
         col = self.chunks._collection
         for i in range(0, len(ids), self.write_batch):
             j = i + self.write_batch
+            if vectors is None:  # reuse the stored vectors (Chroma's update would re-embed the documents)
+                got = col.get(ids=ids[i:j], include=["embeddings"])
+                by_id = dict(zip(got["ids"], got["embeddings"], strict=True))  # type: ignore[arg-type]
+                batch = [list(by_id[cid]) for cid in ids[i:j]]
+            else:
+                batch = [list(v) for v in vectors[i:j]]
             col.upsert(ids=ids[i:j], documents=docs[i:j], metadatas=metas[i:j],  # type: ignore[arg-type]
-                       embeddings=[list(v) for v in vectors[i:j]])  # type: ignore[arg-type]
+                       embeddings=batch)  # type: ignore[arg-type]
 
-    def mark_complete(self, article: Article, n_chunks: int, title_vector: Sequence[float]) -> None:
-        meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
-                                "content_hash": article.content_hash, "chunks": n_chunks}
-        if article.published:
-            meta["published"] = article.published.isoformat()
-            meta["published_day"] = day_number(article.published)
-        if article.url:
-            meta["url"] = article.url
-        self.articles.upsert(ids=[article.id], documents=[article.text], metadatas=[meta],
-                             embeddings=[list(title_vector)])
+    def mark_complete(self, items: Sequence[tuple[Article, int]], title_vectors: Sequence[Sequence[float]]) -> None:
+        """List articles (one manifest record each) once all their chunks are in."""
+        metas: list[dict[str, Any]] = []
+        for article, n_chunks in items:
+            meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
+                                    "content_hash": article.content_hash, "chunks": n_chunks}
+            if article.published:
+                meta["published"] = article.published.isoformat()
+                meta["published_day"] = day_number(article.published)
+            if article.url:
+                meta["url"] = article.url
+            metas.append(meta)
+        for i in range(0, len(items), self.write_batch):
+            j = i + self.write_batch
+            self.articles.upsert(ids=[a.id for a, _ in items[i:j]], documents=[a.text for a, _ in items[i:j]],
+                                 metadatas=metas[i:j], embeddings=[list(v) for v in title_vectors[i:j]])
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), self.write_batch):

@@ -82,10 +82,24 @@ def test_crashed_half_written_article_is_not_listed_and_is_finished_by_rerun(fre
     fresh_assistant.warm_up()
     chunks = chunk_article(article)
     vectors = fresh_assistant.embeddings.embed_documents([c.text for c in chunks])
-    fresh_assistant.store.write_chunks(article, chunks[:1], vectors[:1])  # crash before the manifest entry
+    fresh_assistant.store.write_chunks([(article, chunks[0])], vectors[:1])  # crash before the manifest entry
     fresh_assistant.retriever.refresh(force=True)
     assert fresh_assistant.articles() == []
     assert fresh_assistant.ask("How many patients were treated?").abstained  # no half article answers
     report = fresh_assistant.ingest([p])
     assert report.added == 1
     assert fresh_assistant.store.counts() == (len(chunks), 1)
+
+
+def test_edited_article_re_embeds_only_changed_chunks(fresh_assistant, tmp_path):
+    paragraphs = [f"Paragraph {i} tells how the convoy number {i} crossed the river near the town of Sarn "
+                  f"after a long wait at checkpoint {i}, drivers said on Monday." for i in range(12)]
+    p = tmp_path / "long.md"
+    p.write_text("---\ntitle: Convoys\ndate: 2024-01-10\n---\n" + "\n\n".join(paragraphs))
+    first = fresh_assistant.ingest([p])
+    assert first.chunks_added >= 4
+    paragraphs[5] = paragraphs[5].replace("long wait", "short wait")
+    p.write_text("---\ntitle: Convoys\ndate: 2024-01-10\n---\n" + "\n\n".join(paragraphs))
+    second = fresh_assistant.ingest([p])
+    assert second.replaced == 1 and second.chunks_added == 1  # only the chunk holding paragraph 5
+    assert fresh_assistant.store.counts()[0] == first.chunks_added
