@@ -135,6 +135,15 @@ def cmd_remove(args: argparse.Namespace, settings: Any) -> int:
     return 0 if ok else 1
 
 
+def cmd_bench(args: argparse.Namespace, settings: Any) -> int:
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.run import main as bench_main
+
+    return bench_main(args.chunks, args.json)
+
+
 def cmd_serve(args: argparse.Namespace, settings: Any) -> int:
     import runpy
 
@@ -167,6 +176,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("remove", help="remove an article by id")
     s.add_argument("article_id")
     s.set_defaults(func=cmd_remove)
+    s = sub.add_parser("bench", help="benchmark ingest, retrieval and answers on a synthetic corpus")
+    s.add_argument("--chunks", type=int, default=10_000)
+    s.add_argument("--json", help="write the numbers here")
+    s.set_defaults(func=cmd_bench)
     s = sub.add_parser("serve", help="start the web app (same as python app.py)")
     s.set_defaults(func=cmd_serve)
     return p

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -182,11 +183,18 @@ class Assistant:
                                    notice="No sentence of the model's answer could be verified against the "
                                           "sources; showing the extractive answer instead.")
 
+    def _redact(self, text: str) -> str:
+        """A server may echo the API key in its error text; it must never be shown or logged."""
+        key = self.settings.llm_api_key
+        secret = key.get_secret_value() if key else os.environ.get("OPENAI_API_KEY")
+        return text.replace(secret, "***") if secret else text
+
     def _fallback(self, q: str, exc: LLMError, history: History | None, filters: Filters) -> Answer:
-        log.warning("LLM failed, falling back to the extractive answer: %s", exc)
+        reason = self._redact(str(exc))
+        log.warning("LLM failed, falling back to the extractive answer: %s", reason)
         fallback, _ = self._extractive(q, history, filters)
         return dataclasses.replace(fallback, answerer="extractive-fallback",
-                                   notice=f"{exc}. Showing the extractive answer instead.")
+                                   notice=f"{reason}. Showing the extractive answer instead.")
 
     def ask(self, question: str, history: History | None = None, *, article_ids: Sequence[str] = (),
             date_from: date | None = None, date_to: date | None = None) -> Answer:

@@ -62,9 +62,15 @@ def format_history(history: Sequence[tuple[str, str]]) -> str:
 def _llm_error(exc: Exception) -> LLMError:
     if isinstance(exc, LLMError):
         return exc
+    name = type(exc).__name__
     detail = str(exc).split("\n")[0][:200]
-    return LLMError(f"the LLM server failed ({type(exc).__name__}: {detail}); check RAG_LLM_BASE_URL and that "
-                    "the server is running")
+    if "Timeout" in name or "timed out" in detail.lower():
+        hint = "the server is slow or stuck; raise RAG_LLM_TIMEOUT_S or check the server"
+    elif "Authentication" in name or "PermissionDenied" in name or " 401" in detail or " 403" in detail:
+        hint = "the server refused the credentials; check RAG_LLM_API_KEY"
+    else:
+        hint = "check RAG_LLM_BASE_URL and that the server is running"
+    return LLMError(f"the LLM server failed ({name}: {detail}); {hint}")
 
 
 class GenerativeAnswerer:
@@ -79,7 +85,9 @@ class GenerativeAnswerer:
         self.answer_prompt = ChatPromptTemplate.from_messages(
             [("system", system.replace("{", "{{").replace("}", "}}")), ("human", prompts["answer"].template)])
         self.condense_prompt = ChatPromptTemplate.from_messages([("human", prompts["condense"].template)])
-        self.answer_chain: Runnable = self.answer_prompt | model | StrOutputParser()
+        # the model answers the standalone question (a follow-up's "it" resolved by the condense step)
+        self.answer_chain: Runnable = (RunnableLambda(lambda x: {**x, "question": x.get("standalone") or x["question"]})
+                                       | self.answer_prompt | model | StrOutputParser())
         self.condense_chain: Runnable = self.condense_prompt | model | StrOutputParser()
         self.chain: Runnable = (
             RunnablePassthrough.assign(standalone=RunnableLambda(self._condense))
@@ -138,9 +146,12 @@ class GenerativeAnswerer:
             x["sources"] = format_sources(x["numbered"])
             parts = []
             for token in self.answer_chain.stream(x):
-                parts.append(token)
-                yield token
+                if token:
+                    parts.append(token)
+                    yield token
             x["reply"] = "".join(parts)
+            result = self._cite(x)
         except Exception as exc:
             raise _llm_error(exc) from exc
-        yield self._cite(x)  # type: ignore[misc]
+        assert result is not None
+        yield result

@@ -34,7 +34,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
             log.info("LLM: OpenAI-compatible %s at %s", settings.llm_model, settings.llm_base_url or "api.openai.com")
             return ChatOpenAI(model=settings.llm_model or "gpt-4o-mini", base_url=settings.llm_base_url,
                               api_key=key or "not-needed", temperature=settings.llm_temperature,
-                              timeout=timeout, max_retries=1)
+                              timeout=timeout, max_retries=0)
         case "ollama":
             from langchain_ollama import ChatOllama
 

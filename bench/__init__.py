@@ -1,0 +1,1 @@
+"""Benchmarks for Briefing (they print numbers; tests never assert timings)."""
