@@ -108,6 +108,7 @@ class Ingestor:
             self.store.write_chunks(kept, None)
         self.store.write_chunks(fresh, vectors[:len(fresh)])
         self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch], vectors[len(fresh):])
+        self.store.touch()
         for article, chunks, existed in batch:
             if existed:
                 tally.replaced += 1

@@ -93,12 +93,17 @@ class HybridRetriever:
         self.settings = settings
         self.store = store
         self._bm25: _Bm25Index | None = None
-        self._fingerprint: tuple[int, int] | None = None
+        self._fingerprint: tuple[Any, ...] | None = None
+        self._checked = 0.0
         self._lock = threading.Lock()
 
-    def refresh(self, force: bool = False) -> None:
-        """Rebuild BM25 from the store when it changed (cheap count check otherwise)."""
-        fp = self.store.counts()
+    def refresh(self, force: bool = False, max_age_s: float = 1.0) -> None:
+        """Rebuild BM25 from the store when any instance changed it. The store's fingerprint
+        (counts and a generation stamp) is checked at most once per ``max_age_s``."""
+        if not force and self._bm25 is not None and time.monotonic() - self._checked < max_age_s:
+            return
+        fp = self.store.fingerprint()
+        self._checked = time.monotonic()
         if not force and fp == self._fingerprint and self._bm25 is not None:
             return
         with self._lock:

@@ -10,6 +10,7 @@ that is listed is complete. Embedded persistent client by default, ``chromadb.Ht
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -163,6 +164,7 @@ class ChunkStore:
         self.articles.delete(ids=[article_id])
         ids = self.existing_chunk_ids(article_id)
         self.delete_chunks(ids)
+        self.touch()
         return len(ids)
 
     # ---- reads --------------------------------------------------------------------------
@@ -211,6 +213,15 @@ class ChunkStore:
 
     def counts(self) -> tuple[int, int]:
         return self.chunks._collection.count(), self.articles.count()
+
+    def touch(self) -> None:
+        """Record that the index changed, for every instance sharing this store."""
+        self.articles.modify(metadata={"generation": time.time_ns()})
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Changes whenever any instance writes: (chunks, articles, generation)."""
+        meta = self.client.get_collection(self.articles.name).metadata or {}
+        return (*self.counts(), meta.get("generation"))
 
     def dense(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
         n = self.chunks._collection.count()

@@ -103,3 +103,19 @@ def test_edited_article_re_embeds_only_changed_chunks(fresh_assistant, tmp_path)
     second = fresh_assistant.ingest([p])
     assert second.replaced == 1 and second.chunks_added == 1  # only the chunk holding paragraph 5
     assert fresh_assistant.store.counts()[0] == first.chunks_added
+
+
+def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, embeddings, tmp_path):
+    import time
+
+    from rag import Assistant
+
+    p = tmp_path / "clinic.md"
+    p.write_text(ARTICLE)
+    fresh_assistant.ingest([p])
+    other = Assistant(fresh_assistant.settings, embeddings=embeddings)
+    assert "40" in other.ask("How many patients were treated on the first day at the Dorvan clinic?").text
+    p.write_text(ARTICLE.replace("40 patients", "75 patients"))
+    fresh_assistant.ingest([p])
+    time.sleep(1.1)
+    assert "75" in other.ask("How many patients were treated on the first day at the Dorvan clinic?").text
