@@ -168,7 +168,8 @@ class Assistant:
         retrieved = self._retrieve(standalone, filters)
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
-        result, _ = self.extractive.answer(analyse(standalone), standalone, retrieved)
+        empty = not retrieved and self.store.counts()[1] == 0
+        result, _ = self.extractive.answer(analyse(standalone), standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
                         retrieved=tuple(retrieved), standalone_question=standalone)

@@ -161,11 +161,15 @@ class ExtractiveAnswerer:
             if parts and not any(p in present for p in parts):
                 return f" They do not mention {name}."
         if q.focus and q.focus not in present and q.qtype == "who":
-            return f" They do not mention a {q.focus}."
+            return f" They do not mention a {q.focus_word}."
         return None
 
-    def answer(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> tuple[Extracted, list[Candidate]]:
-        reason = self.missing(q, retrieved) if retrieved else " No article is indexed yet."
+    def answer(self, q: Question, query: str, retrieved: Sequence[ScoredChunk],
+               empty_index: bool = False) -> tuple[Extracted, list[Candidate]]:
+        if empty_index:
+            reason: str | None = " No article is indexed yet: add articles first."
+        else:
+            reason = self.missing(q, retrieved) if retrieved else " No indexed passage matches the question."
         cands = self.candidates(q, query, retrieved) if retrieved else []
         derivation: tuple[Derivation, Candidate] | None = None
         if reason is None and q.qtype == "numeric":

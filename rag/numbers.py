@@ -41,9 +41,18 @@ def has_number(text: str) -> bool:
 
 
 def number_before(text: str, noun_stem: str) -> bool:
-    """Does a number stand right before the noun (allowing two modifiers)? '848 peacekeepers'."""
-    pat = rf"\b{_NUM}\s+(?:[\w-]+\s+){{0,2}}?([A-Za-z][\w-]*)"
-    return any(stem(m.group(2).lower()) == noun_stem for m in re.finditer(pat, text, re.I))
+    """Does a number stand before the noun, allowing two modifiers between them?
+
+    >>> number_before("848 peacekeepers left", "peacekeep"), number_before("4,217 displaced people", "peopl")
+    (True, True)
+    >>> number_before("312 boats of its fishing fleet", "fleet")
+    False
+    """
+    for m in NUMBER.finditer(text):
+        following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])[:3]
+        if any(stem(w.lower()) == noun_stem for w in following):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

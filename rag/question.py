@@ -38,6 +38,7 @@ class Question:
     qtype: str
     terms: tuple[str, ...]  # stemmed content terms
     focus: str | None  # stemmed head noun of "how many X" / "which X" / "who is the X"
+    focus_word: str | None  # the same noun as written
     names: tuple[str, ...]  # capitalised names as written
     remainder: bool  # asks for what is left ("still", "remain")
     define: bool  # asks what or who a name is: "Who is X?", "What does X stand for?"
@@ -62,6 +63,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _focus(text: str, qtype: str) -> str | None:
+    """The head noun as written (lower case), or None."""
     low = text.lower()
     m = (re.search(r"\bhow (?:many|much)\s+(?:more\s+)?([\w\s'’-]+)", low)
          or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
@@ -75,9 +77,7 @@ def _focus(text: str, qtype: str) -> str | None:
             break
         if w not in STOPWORDS:
             head = w
-    if qtype == "who" and head is not None:
-        return stem(head)
-    return stem(head) if head else None
+    return head
 
 
 def analyse(text: str) -> Question:
@@ -86,7 +86,9 @@ def analyse(text: str) -> Question:
     # "In mid-March, how many ..." / "At the end of March, who ...": type the main clause
     main = re.sub(r"^[^,?]{1,50},\s*(?=(how|who|what|when|where|why|which)\b)", "", low)
     qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
-    return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=_focus(t, qtype),
+    focus = _focus(t, qtype)
+    return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=stem(focus) if focus else None,
+                    focus_word=focus,
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1
                     or (bool(re.search(r"\b(its|their|his|her)\b", low)) and not _names(t)))

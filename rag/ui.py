@@ -8,6 +8,7 @@ everything that comes from articles or users. ``BriefingError``s become short me
 (the edge); nothing else is shown to the user but a generic line, the traceback goes to the log.
 """
 
+import dataclasses
 import json
 import logging
 import re
@@ -35,23 +36,8 @@ EXAMPLES: list[tuple[str, ...]] = [
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GENERIC_ERROR = "Something went wrong while answering; the details are in the server log. Try again."
 CSS_PATH = Path(__file__).with_name("ui.css")
-# Badges link to cards in the sources panel: open the card's folded answer, scroll to it, flash it.
-JS = """
-function briefingCitations() {
-  document.addEventListener('click', (event) => {
-    const badge = event.target.closest && event.target.closest('a.cite-badge');
-    if (!badge) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const card = document.getElementById((badge.getAttribute('href') || '').slice(1));
-    if (!card) return;
-    const folded = card.closest('details.turn');
-    if (folded) folded.open = true;
-    card.scrollIntoView({behavior: 'smooth', block: 'center'});
-    card.classList.remove('flash'); void card.offsetWidth; card.classList.add('flash');
-  }, true);
-}
-"""
+JS_PATH = Path(__file__).with_name("ui.js")
+MAX_PANELS = 20  # sources of the latest answers kept in the panel
 
 
 class FilterError(ValueError):
@@ -79,10 +65,11 @@ def parse_filters(article_ids: Sequence[str] | None, date_from: str | None, date
 
 
 def describe_filters(f: dict[str, Any]) -> str:
+    """E.g. "2 chosen article(s), from 2023-11-01"; "" when no filter is set."""
     parts = [f"{len(f['article_ids'])} chosen article(s)"] if f["article_ids"] else []
     parts += [f"from {f['date_from']}"] if f["date_from"] else []
     parts += [f"to {f['date_to']}"] if f["date_to"] else []
-    return "Filtered: " + ", ".join(parts) if parts else ""
+    return ", ".join(parts)
 
 
 def safe_name(name: str) -> str:
@@ -170,12 +157,17 @@ class BriefingUI:
                 return
             if answer is None:
                 continue
-            turn = len(panels)
+            described = describe_filters(filters)
+            if answer.abstained and not answer.retrieved and described:  # the API says "No article is indexed"
+                answer = dataclasses.replace(answer, text=f"No indexed article matches these filters ({described})."
+                                             " Widen or clear them under “Filters”.")
+            turn = panels[-1]["turn"] + 1 if panels else 0  # unique per session, keys the badge links
             texts = {c.article_id: self.assistant.article_text(c.article_id) for c in answer.citations}
             chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn)}
             history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
-            panels.append({"question": answer.question,
-                           "body": render.sources_html(answer, turn, texts, describe_filters(filters))})
+            panels.append({"turn": turn, "question": answer.question,
+                           "body": render.sources_html(answer, turn, texts, described and f"Filtered: {described}")})
+            del panels[:-MAX_PANELS]
             yield state()
 
     def respond(self, question: str, chat: list, history: list, panels: list, article_ids: list[str] | None,
@@ -231,7 +223,8 @@ class BriefingUI:
                 failures.append((Path(f.path).name, _short_error(f.path, f.error)))
                 if Path(f.path).resolve().parent == upload_dir:
                     Path(f.path).unlink(missing_ok=True)
-        result["failed"] = [{"path": name, "error": error} for name, error in failures]
+        # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
+        result["failed"] = [{"file": name, "error": error} for name, error in failures]
         return result
 
     def add_files(self, files: list[str] | None, selected: list[str] | None,
@@ -241,7 +234,7 @@ class BriefingUI:
         else:
             r = self.ingest_files(files, progress)
             status = render.ingest_summary(r["added"], r["unchanged"], r["replaced"], r["chunks_added"],
-                                           [(f["path"], f["error"]) for f in r["failed"]])
+                                           [(f["file"], f["error"]) for f in r["failed"]])
         return (status, None, *self.article_views(selected))
 
     def add_text(self, title: str, published: str, text: str, selected: list[str] | None) -> tuple:
@@ -278,7 +271,7 @@ class BriefingUI:
             raise gr.Error(str(exc)) from None
 
     def api_upload(self, files: list[str] | None) -> dict[str, Any]:
-        """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{path, error}]."""
+        """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{file, error}]."""
         return self.ingest_files(files)
 
 
@@ -294,14 +287,13 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                 with gr.Column(scale=3, min_width=360):
                     chat = gr.Chatbot(
                         elem_id="chat", show_label=False, height=560, render_markdown=False, sanitize_html=True,
-                        latex_delimiters=[], feedback_options=None, buttons=["copy"], layout="bubble",
+                        latex_delimiters=[], feedback_options=None, buttons=[], layout="bubble",
                         placeholder="**Ask about the indexed articles.** Answers quote the sources; "
                                     "each number links to the passage beside the chat.",
                         examples=[{"text": q[0], "display_text": " → then: ".join(q)} for q in EXAMPLES])
                     with gr.Row(elem_id="ask-row"):
                         question = gr.Textbox(elem_id="question", show_label=False, scale=8, lines=1, max_lines=4,
-                                              placeholder="Ask a question, e.g. Why did the convoy leave without "
-                                                          "air support?", autofocus=True)
+                                              placeholder="Ask a question about the articles…", autofocus=True)
                         ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-btn", scale=1, min_width=80)
                         clear_btn = gr.Button("Clear", elem_id="clear-btn", scale=1, min_width=80)
                     with gr.Accordion("Filters: articles and dates", open=False, elem_id="filters"):
@@ -316,10 +308,12 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
             with gr.Tab("Articles", id="articles"):
                 with gr.Row(equal_height=False):
                     with gr.Column():
+                        gr.Markdown("#### Upload files")
                         files = gr.File(label="Upload articles (.txt, .md, .html, .pdf; several at once)",
                                         file_count="multiple", elem_id="upload")
                         add_files_btn = gr.Button("Add files", variant="primary", elem_id="add-files")
                     with gr.Column():
+                        gr.Markdown("#### Or paste an article")
                         paste_title = gr.Textbox(label="Title", elem_id="paste-title")
                         paste_date = gr.Textbox(label="Publication date (YYYY-MM-DD, optional)", elem_id="paste-date")
                         paste_text = gr.Textbox(label="Article text", lines=6, max_lines=16, elem_id="paste-text")
@@ -335,25 +329,28 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
             api_files = gr.File(file_count="multiple", label="files")
             api_report = gr.JSON(label="report")
 
-        views = [header, table, only, to_remove]
-        chat_io = dict(inputs=[question, chat, history, panels, only, date_from, date_to],
-                       outputs=[question, chat, history, panels, sources], api_visibility="private")
-        for trigger in (question.submit, ask_btn.click):
-            trigger(ui.respond, **chat_io)
-        chat.example_select(ui.run_example, inputs=chat_io["inputs"][1:], outputs=chat_io["outputs"],
-                            api_visibility="private")
+        views: list[gr.components.Component] = [header, table, only, to_remove]
+        filters: list[gr.components.Component] = [only, date_from, date_to]
+        chat_out: list[gr.components.Component] = [question, chat, history, panels, sources]
+        private = "private"  # UI events are not API endpoints; /ask and /upload are
+        gr.on([question.submit, ask_btn.click], ui.respond, inputs=[question, chat, history, panels, *filters],
+              outputs=chat_out, api_visibility=private)
+        chat.example_select(ui.run_example, inputs=[chat, history, panels, *filters], outputs=chat_out,
+                            api_visibility=private)
 
         def reset() -> tuple:
             return "", [], [], [], render.panel_html([])
 
-        clear_btn.click(reset, outputs=chat_io["outputs"], queue=False, api_visibility="private")
-        chat.clear(reset, outputs=chat_io["outputs"], queue=False, api_visibility="private")
-        index = dict(concurrency_id="index", concurrency_limit=1, api_visibility="private")
-        add_files_btn.click(ui.add_files, [files, only], [status, files, *views], **index)
+        clear_btn.click(reset, outputs=chat_out, queue=False, api_visibility=private)
+        chat.clear(reset, outputs=chat_out, queue=False, api_visibility=private)
+        add_files_btn.click(ui.add_files, [files, only], [status, files, *views], concurrency_id="index",
+                            concurrency_limit=1, api_visibility=private)
         add_text_btn.click(ui.add_text, [paste_title, paste_date, paste_text, only],
-                           [status, paste_title, paste_date, paste_text, *views], **index)
-        remove_btn.click(ui.remove, [to_remove, only], [status, *views], **index)
-        demo.load(ui.article_views, [only], views, api_visibility="private")
+                           [status, paste_title, paste_date, paste_text, *views], concurrency_id="index",
+                           concurrency_limit=1, api_visibility=private)
+        remove_btn.click(ui.remove, [to_remove, only], [status, *views], concurrency_id="index",
+                         concurrency_limit=1, api_visibility=private)
+        demo.load(ui.article_views, [only], views, api_visibility=private, show_progress="hidden")
         gr.api(ui.api_ask, api_name="ask")
         api_files.upload(ui.api_upload, api_files, api_report, api_name="upload",
                          concurrency_id="index", concurrency_limit=1)
@@ -373,9 +370,11 @@ def auth_pair(settings: Settings) -> tuple[str, str] | None:
 
 def launch(demo: gr.Blocks, settings: Settings, *, port: int | None = None, block: bool = True,
            quiet: bool = False) -> tuple[Any, str, str]:
-    """Serve on settings.host:port (127.0.0.1:7860 by default); never a share link."""
-    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate")
+    """Serve on settings.host:port (127.0.0.1:7860 by default); never a share link, no analytics."""
+    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=(
+        gr.themes.LocalFont("IBM Plex Sans", weights=(400, 600, 700)), "ui-sans-serif", "system-ui", "sans-serif"))
     return demo.launch(server_name=settings.host, server_port=port or settings.port, share=False,
                        auth=auth_pair(settings), prevent_thread_lock=not block, show_error=False, quiet=quiet,
-                       theme=theme, css_paths=[CSS_PATH], js=JS, ssr_mode=False, mcp_server=False,
-                       max_file_size=f"{int(settings.max_upload_mb * 2) + 1}mb", footer_links=["api", "settings"])
+                       theme=theme, css_paths=[CSS_PATH], js=JS_PATH.read_text(encoding="utf-8"), ssr_mode=False,
+                       mcp_server=False, max_file_size=f"{int(settings.max_upload_mb * 2) + 1}mb",
+                       footer_links=["api", "settings"])

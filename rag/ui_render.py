@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .models import Answer, ArticleInfo, Citation, ScoredChunk, format_date
 
@@ -50,7 +51,7 @@ def locate(text: str, quote: str, hint: int) -> tuple[int, int] | None:
     """
     if not quote:
         return None
-    if 0 <= hint and text[hint:hint + len(quote)] == quote:
+    if hint >= 0 and text[hint:hint + len(quote)] == quote:
         return hint, hint + len(quote)
     found = text.find(quote)
     return (found, found + len(quote)) if found >= 0 else None
@@ -101,8 +102,9 @@ def citation_html(c: Citation, turn: int, article_text: str | None = None) -> st
             lo, hi = max(idx[0] - 1, 0), min(idx[-1] + 2, len(spans))
             window = article_text[spans[lo][0]:spans[hi - 1][1]]
             local = (hit[0] - spans[lo][0], hit[1] - spans[lo][0]) if hit else None
-            context = (("<p class='gap'>…</p>" if lo > 0 else "") + _paras(p for p, _ in marked_paragraphs(window, local))
-                       + ("<p class='gap'>…</p>" if hi < len(spans) else ""))
+            gap = "<p class='gap'>…</p>"
+            context = ((gap if lo > 0 else "") + _paras(p for p, _ in marked_paragraphs(window, local))
+                       + (gap if hi < len(spans) else ""))
     return (f'<div class="cite-card" id="cite-{turn}-{c.number}">'
             f'<div class="cite-head"><span class="cite-badge">{c.number}</span>'
             f'<span class="cite-title">{esc(c.title)}</span></div>{_meta(c.published, c.source, c.url)}'
@@ -137,7 +139,7 @@ class PanelTurn:
     body: str  # HTML from sources_html
 
 
-def panel_html(turns: Sequence[PanelTurn | Mapping[str, str]]) -> str:
+def panel_html(turns: Sequence[PanelTurn | Mapping[str, Any]]) -> str:
     """The whole sources panel: the latest answer open, earlier answers folded below it."""
     if not turns:
         return ('<div class="panel-empty"><b>Sources</b><br>Each answer\'s sources appear here. '
@@ -194,7 +196,8 @@ def articles_html(articles: Sequence[ArticleInfo]) -> str:
         f"<tr><td>{esc(a.title)}</td><td>{esc(format_date(a.published))}</td><td>{esc(a.source)}</td>"
         f'<td class="num">{a.chunks}</td></tr>'
         for a in articles)
-    return ('<table class="articles"><thead><tr><th>Title</th><th>Date</th><th>Source</th>'
+    return (f'<h4 class="articles-head">Indexed articles ({len(articles)})</h4>'
+            '<table class="articles"><thead><tr><th>Title</th><th>Date</th><th>Source</th>'
             f'<th class="num">Passages</th></tr></thead><tbody>{rows}</tbody></table>')
 
 
