@@ -49,8 +49,8 @@ def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
 def split_claims(text: str) -> list[tuple[str, list[int]]]:
     """Split an answer into sentences with the marker numbers each carries.
 
-    >>> split_claims("Five camps remain [1]. Gao is next [2][3].")
-    [('Five camps remain.', [1]), ('Gao is next.', [2, 3])]
+    >>> split_claims("Seven clinics remain [1]. Merrow is next [2][3].")
+    [('Seven clinics remain.', [1]), ('Merrow is next.', [2, 3])]
     """
     out = []
     for s, e in sentence_spans(text.strip()):
@@ -130,7 +130,7 @@ _REMAINS = re.compile(r"\b(remain|remains|remaining|left|still|yet to|outstandin
 
 
 def _remainder_confusion(claim: str, haystack: str) -> str | None:
-    """'8 camps remain' cited to 'pulled out of eight of its 13 camps': the 8 is the part, not what is left."""
+    """'4 clinics remain' cited to 'reopened four of its 11 clinics': the 4 is the part, not what is left."""
     if not _REMAINS.search(claim) or _ARITH.search(claim):
         return None
     for n in _facts(claim)[0]:

@@ -1,8 +1,8 @@
 """Numbers in sentences, and answers derived from them with the arithmetic shown.
 
 Two derivations, each only when the sentence states its operands plainly:
-- remainder: "pulled out of eight of its 13 camps" asked as "how many remain" -> 13 - 8 = 5;
-- count of a list: "peacekeepers from Bangladesh, Chad, Egypt, Guinea and Nepal" asked as
+- remainder: "had reopened four of its 11 clinics" asked as "how many are still closed" -> 11 - 4 = 7;
+- count of a list: "monitors from Norway, Chile, Senegal and Indonesia" asked as
   "how many countries" -> 5 (the items named).
 When the pattern is not there, nothing is derived and the caller quotes the sentence.
 """
@@ -43,7 +43,7 @@ def has_number(text: str) -> bool:
 def number_before(text: str, noun_stem: str) -> bool:
     """Does a number stand before the noun, allowing two modifiers between them?
 
-    >>> number_before("848 peacekeepers left", "peacekeep"), number_before("4,217 displaced people", "peopl")
+    >>> number_before("120 monitors left", "monitor"), number_before("4,217 displaced people", "peopl")
     (True, True)
     >>> number_before("312 boats of its fishing fleet", "fleet")
     False
@@ -63,7 +63,7 @@ class Derivation:
 
 
 def remainder(sentence: str, focus: str | None) -> Derivation | None:
-    """'... eight of its 13 camps' -> 13 - 8 = 5 camps remain (focus must match the noun)."""
+    """'... four of its 11 clinics' -> 11 - 4 = 7 clinics remain (focus must match the noun)."""
     for m in _PART_OF_TOTAL.finditer(sentence):
         part, total = to_number(m.group(1)), to_number(m.group(2))
         words = m.group(3).split()
@@ -77,7 +77,7 @@ def remainder(sentence: str, focus: str | None) -> Derivation | None:
 
 
 def list_count(sentence: str, noun: str) -> Derivation | None:
-    """Count the names in an 'A, B, C and D' list: 'Bangladesh, Chad, Egypt, Guinea and Nepal' -> 5."""
+    """Count the names in an 'A, B, C and D' list: 'Norway, Chile, Senegal and Indonesia' -> 4."""
     best: list[str] = []
     for m in _LIST.finditer(sentence):
         items = [i.strip() for i in re.split(r"\s*,\s*|\s+and\s+", m.group(1)) if i.strip()]

@@ -2,9 +2,9 @@
 content terms, the noun a count is about, the proper names it mentions, and whether it leans on
 the previous turn. Pure string analysis, no models; it does not retrieve or answer.
 
->>> q = analyse("How many Wagner Group fighters are deployed in Mali?")
+>>> q = analyse("How many Harrow Brigade fighters are deployed in Velmora?")
 >>> q.qtype, q.focus, q.names
-('numeric', 'fighter', ('Wagner Group', 'Mali'))
+('numeric', 'fighter', ('Harrow Brigade', 'Velmora'))
 """
 
 from __future__ import annotations

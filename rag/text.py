@@ -72,7 +72,7 @@ _TOKEN = re.compile(r"[\w][\w'’-]*\w|\w")
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word tokens with possessives stripped: "Mali's army" -> ['mali', 'army']."""
+    """Lower-case word tokens with possessives stripped: "Velmora's army" -> ['velmora', 'army']."""
     out = []
     for t in _TOKEN.findall(text.lower()):
         t = re.sub(r"['’]s$", "", t).strip("'’-")
