@@ -151,6 +151,8 @@ class Assistant:
         q = " ".join(normalise(question).split())
         if not q:
             raise InvalidQuestionError("the question is empty; type a question about the articles")
+        if not any(ch.isalnum() for ch in q):
+            raise InvalidQuestionError("the question has no words in it; type a question about the articles")
         if len(q) > self.settings.max_question_chars:
             raise InvalidQuestionError(
                 f"the question is {len(q):,} characters; the limit is {self.settings.max_question_chars:,} "

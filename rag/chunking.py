@@ -24,6 +24,18 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _hard_split(start: int, end: int, text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut a run-on "sentence" (no punctuation for thousands of characters) at spaces."""
+    out = []
+    while end - start > limit:
+        cut = text.rfind(" ", start, start + limit)
+        cut = cut if cut > start else start + limit
+        out.append((start, cut))
+        start = cut + 1 if text[cut:cut + 1] == " " else cut
+    out.append((start, end))
+    return out
+
+
 def _pieces(text: str, max_chars: int) -> list[tuple[int, int, int]]:
     """(start, end, paragraph number); long paragraphs become several sentence-bounded pieces."""
     out: list[tuple[int, int, int]] = []
@@ -32,8 +44,8 @@ def _pieces(text: str, max_chars: int) -> list[tuple[int, int, int]]:
             out.append((ps, pe, number))
             continue
         cur_s = cur_e = None
-        for ss, se in sentence_spans(text[ps:pe]):
-            ss, se = ss + ps, se + ps
+        spans = [p for a, b in sentence_spans(text[ps:pe]) for p in _hard_split(a + ps, b + ps, text, 2 * max_chars)]
+        for ss, se in spans:
             if cur_s is not None and se - cur_s > max_chars:
                 out.append((cur_s, cur_e, number))  # type: ignore[arg-type]
                 cur_s = None

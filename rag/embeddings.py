@@ -78,4 +78,5 @@ class SentenceEncoder:
         return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self._embeddings.embed_query(text), dtype=np.float32)
+        """A question's vector; cached like sentences (retrieval and the answerer both need it)."""
+        return self.encode([text])[0]

@@ -72,6 +72,11 @@ def clean_body(text: str) -> str:
 
 
 def _decode(raw: bytes, path: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(f"{path}: damaged UTF-16 text; re-save it as UTF-8") from exc
     if b"\x00" in raw[:8192]:
         raise IngestError(f"{path}: looks like a binary file, not text; save it as .txt, .md, .html or .pdf")
     try:
@@ -92,11 +97,17 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
     import frontmatter
     import yaml
 
+    class _Strings(frontmatter.YAMLHandler):  # every value a string: "9999-99-99" must not crash the YAML loader
+        def load(self, fm: str, **kwargs: object) -> object:
+            return yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_Strings())
     except yaml.YAMLError as exc:
-        raise IngestError(f"front matter is not valid YAML: {exc}") from exc
-    return dict(post.metadata), post.content
+        first = str(exc).splitlines()[0] if str(exc) else "parse error"
+        raise IngestError(f"front matter is not valid YAML ({first}); fix the lines between the --- markers") from exc
+    meta = post.metadata if isinstance(post.metadata, dict) else {}
+    return dict(meta), post.content
 
 
 def _head_metadata(body: str) -> tuple[str | None, date | None, str]:
@@ -199,7 +210,12 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
     raw = path.read_bytes()
     if suffix in (".html", ".htm"):
         return _load_html(raw, path)
-    article = load_text(_decode(raw, path.name), name=path.name, key=str(path.resolve()))
+    try:
+        article = load_text(_decode(raw, path.name), name=path.name, key=str(path.resolve()))
+    except IngestError as exc:
+        if path.name in str(exc):
+            raise
+        raise IngestError(f"{path.name}: {exc}") from exc
     return dataclasses.replace(article, path=str(path.resolve()))
 
 
