@@ -65,7 +65,8 @@ def main(specs: list[str]) -> None:
         p = model.predict_proba(f)[:, 1]
         best = int(np.argmax(p))
         hit = evaluation.holds_evidence(cands[best].text, row["evidence"]) if row["evidence"] else None
-        print(f"{row['id']:<5}{row['type']:<13}p={p[best]:.3f} top-hit={hit}  (current p={probability(cands[0].score):.3f})")
+        current = probability(cands[0].score)
+        print(f"{row['id']:<5}{row['type']:<13}p={p[best]:.3f} top-hit={hit}  (current p={current:.3f})")
 
 
 if __name__ == "__main__":

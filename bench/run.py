@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -63,7 +62,8 @@ def run(n_chunks: int, settings: Settings | None = None) -> dict[str, Any]:
             t = time.perf_counter()
             assistant.ask(q)
             answer_ms.append((time.perf_counter() - t) * 1e3)
-        hits = [any(evaluation.holds_evidence(sc.chunk.text, r["evidence"]) for sc in assistant._retrieve(r["question"], None)[:5])
+        hits = [any(evaluation.holds_evidence(sc.chunk.text, r["evidence"])
+                    for sc in assistant._retrieve(r["question"], None)[:5])
                 for r in seed if r["evidence"]]
         ingest_rate = report.chunks_added / ingest_s
         return {

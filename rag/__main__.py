@@ -1,4 +1,4 @@
-"""Command line: python -m rag ingest|ask|eval|list|remove|serve. Errors become one-line
+"""Command line: python -m rag ingest|ask|eval|list|remove|timeline|brief|places|serve. Errors become one-line
 messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for expected problems."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def render_answer(answer: Any) -> str:
         lines.insert(0, f"({answer.notice})")
     if answer.abstained:
         lines.append("Nearest passages:")
-        for i, s in enumerate(answer.retrieved[:3], start=1):
+        for s in answer.retrieved[:3]:
             date = s.chunk.published.isoformat() if s.chunk.published else "undated"
             lines.append(f"  - {s.chunk.title} ({date}): {s.chunk.text[:200]}")
     for c in answer.citations:
@@ -103,11 +103,11 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
         if args.corpus:
             articles = [load_file(p) for p in discover([args.corpus])]
         else:
-            articles = [a for a in (assistant.store.article(i.article_id) for i in assistant.articles()) if a]
             from .models import Article
 
+            stored = [a for a in (assistant.store.article(i.article_id) for i in assistant.articles()) if a]
             articles = [Article(id=a.info.article_id, title=a.info.title, published=a.info.published,
-                                source=a.info.source, url=None, path="", text=a.text) for a in articles]
+                                source=a.info.source, url=None, path="", text=a.text) for a in stored]
         report["baseline"] = evaluation.baseline(articles, questions, assistant.embeddings, k=args.k)
     print(evaluation.format_table(report))
     if args.json:
@@ -142,6 +142,78 @@ def cmd_bench(args: argparse.Namespace, settings: Any) -> int:
     from bench.run import main as bench_main
 
     return bench_main(args.chunks, args.json)
+
+
+def _day_arg(value: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2023-11-09") from None
+
+
+def _ready_assistant(settings: Any) -> Any:
+    from .assistant import Assistant
+
+    assistant = Assistant(settings)
+    assistant.ensure_corpus()
+    return assistant
+
+
+def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
+    from .timeline import save_png, timeline
+
+    events = timeline(_ready_assistant(settings), query=args.query, place=args.place, actor=args.actor)
+    png = str(save_png(events, args.png)) if args.png else None
+    if args.json:
+        print(json.dumps({"events": [e.to_dict() for e in events], "png": png}, ensure_ascii=False, indent=2))
+        return 0
+    articles = len({e.citation.article_id for e in events})
+    print(f"{len(events)} dated event(s) from {articles} article(s), in date order" if events else
+          "No dated events match.")
+    for e in events:
+        c = e.citation
+        print(f"\n{e.label:>11}{' (planned)' if e.planned else ''}  {e.text}\n{'':>11}  "
+              f"-- {c.title} ({c.published or 'undated'}), chars {c.start}-{c.end}")
+    if png:
+        print(f"\nchart: {png}")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
+    from .briefing import brief
+    from .models import format_date
+
+    b = brief(_ready_assistant(settings), since=args.since, place=args.place)
+    if args.json:
+        print(json.dumps(b.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if b.notice:
+        print(f"({b.notice})")
+    if b.as_of:
+        print(f"Briefing as of {format_date(b.as_of)} ({b.articles} article(s))\n")
+    print(b.text)
+    if b.citations:
+        print("\nSources:")
+    for c in b.citations:
+        print(f"[{c.number}] {c.title} ({c.published or 'undated'}), chars {c.start}-{c.end}\n    \"{c.quote}\"")
+    return 0
+
+
+def cmd_places(args: argparse.Namespace, settings: Any) -> int:
+    from .places import places, places_for
+
+    assistant = _ready_assistant(settings)
+    found = [p.place for p in places_for(assistant, args.question)] if args.question else places(assistant)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in found], ensure_ascii=False, indent=2))
+        return 0
+    for p in found:
+        print(f"{p.name} ({p.kind}, {p.country}) {p.lat:.2f}, {p.lon:.2f}: {len(p.mentions)} mention(s)")
+        for m in p.mentions:
+            print(f"    \"{m.sentence}\" -- {m.title} ({m.published or 'undated'}), chars {m.start}-{m.end}")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Any) -> int:
@@ -180,6 +252,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--chunks", type=int, default=10_000)
     s.add_argument("--json", help="write the numbers here")
     s.set_defaults(func=cmd_bench)
+    s = sub.add_parser("timeline", help="dated events of the indexed articles, in date order, cited")
+    s.add_argument("--query", help="only events in the passages retrieved for this question")
+    s.add_argument("--place", help="only events whose sentence names this place")
+    s.add_argument("--actor", help="only events whose sentence names this actor")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--png", metavar="OUT", help="also draw the timeline chart to this PNG file")
+    s.set_defaults(func=cmd_timeline)
+    s = sub.add_parser("brief", help="a short cited situation briefing of the indexed articles")
+    s.add_argument("--since", type=_day_arg, metavar="YYYY-MM-DD", help="only developments dated on or after this")
+    s.add_argument("--place", help="only sentences that name this place")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_brief)
+    s = sub.add_parser("places", help="places named in the indexed articles (offline gazetteer)")
+    s.add_argument("--question", help="only places in the passages retrieved for this question")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_places)
     s = sub.add_parser("serve", help="start the web app (same as python app.py)")
     s.set_defaults(func=cmd_serve)
     return p

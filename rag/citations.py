@@ -182,7 +182,6 @@ def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | No
         cited_terms = {t for n in valid for t in content_terms(by_number[n].text)}
         overlap = sum(t in cited_terms for t in terms) / len(terms) if terms else 0.0
         similarity = max(q[1][3] for q in quotes)
-        support = max(similarity, overlap)
         # supported when close in meaning, or when most of its words are the cited passage's words
         if similarity < min_support and overlap < 0.6:
             flags.append(Flag(claim, "removed", f"too far from what it cites (similarity {similarity:.2f}, "
@@ -193,10 +192,10 @@ def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | No
             key = by_number[n].id
             existing = next((c for c in citations.values() if c.chunk_id == key), None)
             if existing is None:
-                existing = make_citation(len(citations) + 1, by_number[n], quote, start, end, sim)
+                existing = make_citation(len(citations) + 1, by_number[n], quote, start, end, max(sim, overlap))
                 citations[existing.number] = existing
             marks.append(f"[{existing.number}]")
         body = claim.rstrip()
-        end = body[-1] if body[-1] in ".!?" else "."
-        kept.append(f"{body.rstrip('.!?')} {''.join(marks)}{end}")
+        stop = body[-1] if body[-1] in ".!?" else "."
+        kept.append(f"{body.rstrip('.!?')} {''.join(marks)}{stop}")
     return Verified(" ".join(kept), tuple(citations.values()), tuple(flags))

@@ -69,12 +69,12 @@ class SentenceEncoder:
                 while len(self._cache) > self._max:
                     self._cache.popitem(last=False)
         with self._lock:
-            out = []
+            out: list[np.ndarray] = []
             for t in texts:
-                v = self._cache.get(t)
-                if v is None:  # evicted meanwhile by another thread
-                    v = np.asarray(self._embeddings.embed_query(t), dtype=np.float32)
-                out.append(v)
+                cached = self._cache.get(t)
+                # evicted meanwhile by another thread: embed it again
+                vec = cached if cached is not None else np.asarray(self._embeddings.embed_query(t), dtype=np.float32)
+                out.append(vec)
         return np.vstack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
     def query(self, text: str) -> np.ndarray:

@@ -49,7 +49,7 @@ def load_questions(path: str | Path) -> list[dict[str, Any]]:
 def norm(text: str) -> str:
     """Whitespace, Unicode and quote-style normalisation for evidence matching."""
     text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-"}))
+    text = text.translate(str.maketrans("“”‘’—–", "\"\"''--"))
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -144,7 +144,8 @@ def run(assistant: Any, questions: list[dict[str, Any]], k: int = 5) -> dict[str
     return report
 
 
-def baseline(articles: Sequence[Article], questions: list[dict[str, Any]], embeddings: Any, k: int = 5) -> dict[str, Any]:
+def baseline(articles: Sequence[Article], questions: list[dict[str, Any]], embeddings: Any,
+             k: int = 5) -> dict[str, Any]:
     """The LangChain tutorial retriever on the same articles and questions (in-memory Chroma)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -201,7 +202,8 @@ def format_table(report: dict[str, Any]) -> str:
         lines.append(f"  recall@1 {fmt(b['retrieval_recall@1'])} vs ours {fmt(report['retrieval_recall@1'])}; "
                      f"recall@{k} {fmt(b[f'retrieval_recall@{k}'])} vs ours {fmt(report[f'retrieval_recall@{k}'])}")
         lines.append(f"  passage to read: baseline top-1 {b['mean_top1_passage_chars']} chars; ours top-1 "
-                     f"{report.get('mean_top1_passage_chars')} chars, cited quotes {report.get('mean_quote_chars')} chars")
+                     f"{report.get('mean_top1_passage_chars')} chars, "
+                     f"cited quotes {report.get('mean_quote_chars')} chars")
     return "\n".join(lines)
 
 

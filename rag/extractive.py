@@ -224,12 +224,14 @@ class ExtractiveAnswerer:
             return None
         mine = set(numbers_in(best.text))
         for c in cands[:6]:
-            if (c.chunk.published and c.chunk.published < best.chunk.published and c.chunk.article_id != best.chunk.article_id
-                    and (number_before(c.text, q.focus) or remainder(c.text, q.focus)) and set(numbers_in(c.text)) != mine):
+            older = c.chunk.published and c.chunk.published < best.chunk.published
+            same_count = number_before(c.text, q.focus) or remainder(c.text, q.focus)
+            if older and c.chunk.article_id != best.chunk.article_id and same_count and set(numbers_in(c.text)) != mine:
                 return c
         return None
 
-    def _compose(self, q: Question, cands: list[Candidate], derivation: tuple[Derivation, Candidate] | None) -> Extracted:
+    def _compose(self, q: Question, cands: list[Candidate],
+                 derivation: tuple[Derivation, Candidate] | None) -> Extracted:
         best = derivation[1] if derivation else cands[0]
         if not derivation and q.qtype == "numeric" and q.focus:  # the newest close contender answers
             newer = [c for c in cands[:4] if c.score >= best.score - 2.0 and number_before(c.text, q.focus)
@@ -274,11 +276,22 @@ class ExtractiveAnswerer:
 
 
 _PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
-_NOT_NAMES = frozenset(["the", "a", "an", "this", "that", "these", "those", "it", "they", "he", "she", "we", "i", "in", "on", "at", "for", "but", "and", "or", "according", "after", "while", "when", "as", "if", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"])
+_NOT_NAMES = frozenset("""
+    the a an this that these those it they he she we i in on at for but and or according after while
+    when as if monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+""".split())  # noqa: SIM905
 
 
-_ORG_WORDS = frozenset(["front", "office", "community", "council", "army", "force", "forces", "mission", "nations", "united", "party", "ministry", "union", "crescent", "cross", "committee", "bank", "group", "agency", "organisation", "organization", "coordination", "liberation", "movement", "government", "republic", "province", "river", "road", "city", "state", "states", "school", "university", "battalion", "brigade", "company", "corporation", "news", "post", "wire", "daily", "herald", "times", "press", "agence", "programme", "program", "fund", "court", "assembly"])
-_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
+_ORG_WORDS = frozenset("""
+    front office community council army force forces mission nations united party ministry union
+    crescent cross committee bank group agency organisation organization coordination liberation
+    movement government republic province river road city state states school university battalion
+    brigade company corporation news post wire daily herald times press agence programme program
+    fund court assembly
+""".split())  # noqa: SIM905
+_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
+                       r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
 
 
 def person_names(sentence: str, asked: set[str]) -> list[str]:

@@ -94,7 +94,7 @@ class GenerativeAnswerer:
             | RunnablePassthrough.assign(retrieved=RunnableLambda(self._retrieve))
             | RunnablePassthrough.assign(numbered=lambda x: number_sources([s.chunk for s in x["retrieved"]]))
             | RunnablePassthrough.assign(sources=lambda x: format_sources(x["numbered"]))
-            | RunnablePassthrough.assign(reply=self.answer_chain)
+            | RunnablePassthrough.assign(reply=self.answer_chain)  # type: ignore[arg-type]
             | RunnableLambda(self._cite)
         )
 

@@ -17,6 +17,7 @@ from .chunking import chunk_article, context_prefix
 from .errors import IngestError
 from .loaders import discover, load_file
 from .models import Article, Chunk, IngestFailure, IngestReport
+from .retrieval import near_duplicate
 from .settings import Settings
 from .store import ChunkStore
 
@@ -104,10 +105,11 @@ class Ingestor:
         fresh = [(a, c) for a, chunks, _ in batch for c in chunks if c.id not in old.get(a.id, set())]
         vectors = self.store.embeddings.embed_documents(
             [context_prefix(c) + c.text for _, c in fresh] + [a.title for a, _, _ in batch])
+        duplicates = self._duplicates(batch, fresh, vectors[:len(fresh)])
         if kept:
             self.store.write_chunks(kept, None)
         self.store.write_chunks(fresh, vectors[:len(fresh)])
-        self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch], vectors[len(fresh):])
+        self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch], vectors[len(fresh):], duplicates)
         self.store.touch()
         for article, chunks, existed in batch:
             if existed:
@@ -120,6 +122,34 @@ class Ingestor:
         if progress:
             progress(done, total, f"indexed {batch[-1][0].title[:60]}")
         return done
+
+    def _duplicates(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
+                    vectors: Sequence[Sequence[float]]) -> dict[str, str]:
+        """Syndicated copies: an article whose text mostly repeats an already indexed one (or an
+        earlier one of this batch) is recorded as a duplicate of it, and counted once."""
+        first_vec = {}
+        for (a, c), v in zip(fresh, vectors, strict=True):
+            if c.ordinal == 0:
+                first_vec[a.id] = v
+        texts = {a.id: a.text for a, _, _ in batch}
+        found: dict[str, str] = {}
+        manifest: dict[str, dict] | None = None
+        for i, (article, _, _) in enumerate(batch):
+            candidates = [a.id for a, _, _ in batch[:i]]
+            if article.id in first_vec:
+                candidates += self.store.similar_articles(first_vec[article.id])
+            for other in dict.fromkeys(c for c in candidates if c != article.id):
+                text = texts.get(other)
+                if text is None:
+                    stored = self.store.article(other)
+                    text = stored.text if stored else ""
+                if text and near_duplicate(article.text, text, threshold=0.5):
+                    manifest = manifest if manifest is not None else self.store.manifest()
+                    root = found.get(other) or manifest.get(other, {}).get("duplicate_of") or other
+                    found[article.id] = str(root)
+                    log.info("%s is a near-duplicate of %s", article.path, root)
+                    break
+        return found
 
     def remove(self, article_id: str) -> bool:
         if self.store.article(article_id) is None and not self.store.existing_chunk_ids(article_id):

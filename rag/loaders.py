@@ -14,6 +14,7 @@ import logging
 import re
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from .errors import FileTooLargeError, IngestError, UnsupportedFileError
 from .models import Article
@@ -98,8 +99,9 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
     import yaml
 
     class _Strings(frontmatter.YAMLHandler):  # every value a string: "9999-99-99" must not crash the YAML loader
-        def load(self, fm: str, **kwargs: object) -> object:
-            return yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+        def load(self, fm: str) -> dict[str, Any]:  # type: ignore[override]
+            loaded = yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+            return loaded if isinstance(loaded, dict) else {}
 
     try:
         post = frontmatter.loads(text, handler=_Strings())
@@ -165,8 +167,10 @@ def _load_html(raw: bytes, path: Path) -> Article:
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or len(text.strip()) < 20:
         raise IngestError(f"{path.name}: the page has no readable article text (only scripts or navigation?)")
-    return make_article(key=str(path.resolve()), text=text.replace("\n", "\n\n"), title=doc.title,
-                        published=doc.date, source=doc.sitename or path.name, url=doc.url, path=str(path.resolve()))
+    meta = {k: getattr(doc, k, None) for k in ("title", "date", "sitename", "url")}
+    return make_article(key=str(path.resolve()), text=text.replace("\n", "\n\n"), title=meta["title"],
+                        published=meta["date"], source=meta["sitename"] or path.name, url=meta["url"],
+                        path=str(path.resolve()))
 
 
 def _load_pdf(path: Path) -> Article:
@@ -196,7 +200,8 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise UnsupportedFileError(f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+        raise UnsupportedFileError(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
     try:
         size = path.stat().st_size
     except OSError as exc:

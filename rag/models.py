@@ -161,3 +161,4 @@ class ArticleInfo:
     published: date | None
     source: str
     chunks: int
+    duplicate_of: str | None = None  # the article this one is a syndicated copy of

@@ -24,7 +24,10 @@ _TYPES: tuple[tuple[str, str], ...] = (
 )
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
 _DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?[A-Z][\w'’ -]*\??$|\bstand for\b|\bwhat does [A-Z]\w* mean\b")
-_TIME_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mid", "early", "late", "end"])
+_TIME_WORDS = frozenset("""
+    january february march april may june july august september october november december monday
+    tuesday wednesday thursday friday saturday sunday mid early late end
+""".split())  # noqa: SIM905
 _ANAPHORA = re.compile(r"\b(those|these|they|them|he|she|him|the same|that (?:one|group|town|city|convoy|attack))\b", re.I)
 _WH = {"who", "what", "when", "where", "why", "which", "how", "whom", "whose", "is", "are", "was", "were",
        "did", "does", "do", "has", "have", "had", "on", "in", "since", "according", "the", "a", "an"}

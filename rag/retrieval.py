@@ -94,6 +94,7 @@ class HybridRetriever:
         self.store = store
         self._bm25: _Bm25Index | None = None
         self._fingerprint: tuple[Any, ...] | None = None
+        self.copies: set[str] = set()
         self._checked = 0.0
         self._lock = threading.Lock()
 
@@ -110,10 +111,14 @@ class HybridRetriever:
             if not force and fp == self._fingerprint and self._bm25 is not None:
                 return
             t = time.perf_counter()
-            complete = set(self.store.manifest())
-            self._bm25 = _Bm25Index(list(self.store.iter_chunks()), complete)
+            manifest = self.store.manifest()
+            complete = set(manifest)
+            # a syndicated copy is counted once: its chunks are dropped when its original is indexed
+            self.copies = {aid for aid, m in manifest.items() if m.get("duplicate_of") in complete}
+            self._bm25 = _Bm25Index(list(self.store.iter_chunks()), complete - self.copies)
             self._fingerprint = fp
-            log.info("BM25 index rebuilt: %d chunks in %.0f ms", len(self._bm25.chunks), (time.perf_counter() - t) * 1e3)
+            log.info("BM25 index rebuilt: %d chunks in %.0f ms", len(self._bm25.chunks),
+                     (time.perf_counter() - t) * 1e3)
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency of a stemmed term over the indexed chunks."""

@@ -114,7 +114,8 @@ class ChunkStore:
         out: dict[str, str] = {}
         for i in range(0, len(article_ids), PAGE):
             got = self.articles.get(ids=list(article_ids[i:i + PAGE]), include=["metadatas"])
-            out.update({aid: str(m.get("content_hash", "")) for aid, m in zip(got["ids"], got["metadatas"], strict=True)})
+            metas = zip(got["ids"], got["metadatas"], strict=True)
+            out.update({aid: str(m.get("content_hash", "")) for aid, m in metas})
         return out
 
     def write_chunks(self, items: Sequence[tuple[Article, Chunk]], vectors: Sequence[Sequence[float]] | None) -> None:
@@ -138,12 +139,15 @@ class ChunkStore:
             col.upsert(ids=ids[i:j], documents=docs[i:j], metadatas=metas[i:j],  # type: ignore[arg-type]
                        embeddings=batch)  # type: ignore[arg-type]
 
-    def mark_complete(self, items: Sequence[tuple[Article, int]], title_vectors: Sequence[Sequence[float]]) -> None:
+    def mark_complete(self, items: Sequence[tuple[Article, int]], title_vectors: Sequence[Sequence[float]],
+                      duplicates: dict[str, str] | None = None) -> None:
         """List articles (one manifest record each) once all their chunks are in."""
         metas: list[dict[str, Any]] = []
         for article, n_chunks in items:
             meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
                                     "content_hash": article.content_hash, "chunks": n_chunks}
+            if duplicates and article.id in duplicates:
+                meta["duplicate_of"] = duplicates[article.id]
             if article.published:
                 meta["published"] = article.published.isoformat()
                 meta["published_day"] = day_number(article.published)
@@ -179,7 +183,8 @@ class ChunkStore:
         pub = meta.get("published")
         info = ArticleInfo(article_id=aid, title=meta.get("title", ""),
                            published=date.fromisoformat(pub) if pub else None,
-                           source=meta.get("source", ""), chunks=int(meta.get("chunks", 0)))
+                           source=meta.get("source", ""), chunks=int(meta.get("chunks", 0)),
+                           duplicate_of=meta.get("duplicate_of") or None)
         return StoredArticle(info=info, content_hash=meta.get("content_hash", ""), text=text)
 
     def manifest(self) -> dict[str, dict[str, Any]]:
@@ -222,6 +227,14 @@ class ChunkStore:
         """Changes whenever any instance writes: (chunks, articles, generation)."""
         meta = self.client.get_collection(self.articles.name).metadata or {}
         return (*self.counts(), meta.get("generation"))
+
+    def similar_articles(self, vector: Sequence[float], k: int = 8) -> list[str]:
+        """Article ids owning the chunks nearest to ``vector`` (candidates for duplicate checks)."""
+        n = self.chunks._collection.count()
+        if n == 0:
+            return []
+        got = self.chunks._collection.query(query_embeddings=[list(vector)], n_results=min(k, n), include=["metadatas"])
+        return list(dict.fromkeys(m["article_id"] for m in (got["metadatas"] or [[]])[0]))
 
     def dense(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
         n = self.chunks._collection.count()

@@ -1,0 +1,81 @@
+"""Twenty clients asking at once through the Gradio API while an ingest runs: every request is
+answered, none errors, answers stay correct. The throughput is written to test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from rag.text import contains_term
+
+from .conftest import DATA, ROOT
+from .test_ui_api import free_port
+
+CLIENTS = 20
+
+
+@pytest.fixture(scope="module")
+def app_url(embeddings, tmp_path_factory):
+    from rag import Assistant, Settings
+    from rag.ui import build_app, launch
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("conc"), corpus_dir=ROOT / "corpus", concurrency=4,
+                        max_queue=64)
+    assistant = Assistant(settings, embeddings=embeddings)
+    assistant.ensure_corpus()
+    demo = build_app(assistant)
+    _, url, _ = launch(demo, settings, port=free_port(), block=False, quiet=True)
+    yield url, assistant
+    demo.close()
+
+
+def test_twenty_clients_and_an_ingest_at_once(app_url, seed_questions):
+    from gradio_client import Client
+
+    url, assistant = app_url
+    rows = [r for r in seed_questions if r["type"] != "follow-up"]
+    jobs = [rows[i % len(rows)] for i in range(CLIENTS * 2)]
+    errors: list[str] = []
+
+    def ingest() -> None:
+        report = assistant.ingest([DATA / "articles"])
+        if report.failed or report.added != 5:
+            errors.append(f"ingest: {report.to_dict()}")
+
+    def one(row: dict) -> tuple[dict, dict, float]:
+        client = Client(url, verbose=False)
+        t = time.perf_counter()
+        answer = client.predict(row["question"], "[]", api_name="/ask")
+        return row, answer, time.perf_counter() - t
+
+    start = time.perf_counter()
+    writer = threading.Thread(target=ingest)
+    writer.start()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        results = list(pool.map(one, jobs))
+    writer.join()
+    elapsed = time.perf_counter() - start
+    assert not errors, errors
+    wrong = []
+    for row, answer, _ in results:
+        if row["type"] == "unanswerable":
+            ok = answer["abstained"]
+        else:
+            ok = not answer["abstained"] and all(contains_term(answer["text"], m) for m in row["must_contain"])
+        if not ok:
+            wrong.append((row["id"], answer["text"][:120]))
+    assert not wrong, wrong
+    latencies = sorted(r[2] for r in results)
+    stats = {"requests": len(results), "clients": CLIENTS, "failures": 0, "seconds": round(elapsed, 2),
+             "requests_per_s": round(len(results) / elapsed, 2),
+             "latency_p50_s": round(latencies[len(latencies) // 2], 2), "latency_max_s": round(latencies[-1], 2),
+             "ingest_during_run": "5 articles"}
+    out = ROOT / "test-artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "concurrency.json").write_text(json.dumps(stats, indent=2))
+    print(stats)
+    assert len(assistant.articles()) == 6
