@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from rag.chunking import chunk_article
 from rag.loaders import load_text
 from rag.models import Article
 
@@ -59,7 +60,7 @@ def sentence(rng: random.Random) -> str:
 
 
 def articles(n_chunks: int, seed: int = 7, start: date = date(2023, 1, 1)) -> list[Article]:
-    """Articles of 8 paragraphs (about 4 chunks each) until ``n_chunks`` chunks are reached."""
+    """Articles of 8 paragraphs (about 6 chunks each) until ``n_chunks`` chunks are reached."""
     rng = random.Random(seed)
     out: list[Article] = []
     est = 0
@@ -68,9 +69,10 @@ def articles(n_chunks: int, seed: int = 7, start: date = date(2023, 1, 1)) -> li
         published = start + timedelta(days=rng.randint(0, 1000))
         title = rng.choice(TITLES).format(place=rng.choice(PLACES))
         paras = [" ".join(sentence(rng) for _ in range(rng.randint(2, 3))) for _ in range(8)]
-        out.append(load_text("\n\n".join(paras), name=f"synthetic-{seed}-{i:06d}.txt", key=f"synthetic:{seed}:{i}",
-                             title=title, published=published.isoformat(), source="synthetic wire"))
-        est += max(1, sum(len(p) for p in paras) // 450)
+        article = load_text("\n\n".join(paras), name=f"synthetic-{seed}-{i:06d}.txt", key=f"synthetic:{seed}:{i}",
+                            title=title, published=published.isoformat(), source="synthetic wire")
+        out.append(article)
+        est += len(chunk_article(article))
         i += 1
     return out
 

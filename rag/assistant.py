@@ -86,7 +86,9 @@ class Assistant:
             self.retriever = HybridRetriever(s, self.store)
             self.ingestor = Ingestor(s, self.store)
             self.extractive = ExtractiveAnswerer(self.encoder, self.retriever.idf, self.prompts,
-                                                 s.abstain_threshold, s.max_answer_sentences)
+                                                 s.abstain_threshold, s.max_answer_sentences,
+                                                 article_terms=self.retriever.article_terms,
+                                                 max_chunks=s.answer_chunks)
             self.generative = None
             if s.llm_provider != "none":
                 from .generative import GenerativeAnswerer

@@ -33,6 +33,8 @@ from .text import content_terms, sentence_spans, stem, tokens
 _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|since|amid|so that|in order to|"
                      r"saying|said|accus\w*|blam\w*|reason|caus\w*|led to|push\w*|prompt\w*|would|contravene|"
                      r"over|for fear|to protest|stronghold|strategic|major)\b", re.I)
+_MOTION = re.compile(r"\b(head\w*|going|go|bound|travel\w*|mov\w*|destination|send\w*|sent|fle\w*|"
+                     r"return\w*|driv\w*|walk\w*|transferr?\w*|relocat\w*)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
 
 
@@ -80,7 +82,10 @@ def type_fit(q: Question, sent: str) -> float:
     if q.qtype == "why":
         return 1.0 if _CAUSAL.search(sent) else 0.0
     if q.qtype == "where":
-        return 1.0 if any(m.group(1).lower() not in asked for m in _PLACE.finditer(sent)) else 0.0
+        places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked]
+        if _MOTION.search(q.text):  # "where was it heading?": a destination, "to X", "towards X"
+            places = [m for m in places if m.group(0).split()[0].lower() in ("to", "towards", "toward", "into")]
+        return 1.0 if places else 0.0
     if q.qtype == "who":
         return 1.0 if person_names(sent, asked) else -1.0
     return 0.0
@@ -112,18 +117,21 @@ def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: di
 class ExtractiveAnswerer:
     def __init__(self, encoder: SentenceEncoder, idf: Callable[[str], float], prompts: dict[str, Prompt],
                  threshold: float, max_sentences: int, weights: dict[str, float] | None = None,
-                 bias: float | None = None):
+                 bias: float | None = None, article_terms: Callable[[str], set[str]] | None = None,
+                 max_chunks: int = 4):
         self.encoder = encoder
         self.idf = idf
         self.prompts = prompts
         self.threshold = threshold
         self.max_sentences = max_sentences
         self.weights = dict(weights or WEIGHTS)
+        self.article_terms = article_terms
+        self.max_chunks = max_chunks
         self.bias = BIAS if bias is None else bias
 
     def candidates(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> list[Candidate]:
         cands: list[Candidate] = []
-        for rank, sc in enumerate(retrieved):
+        for rank, sc in enumerate(retrieved[: self.max_chunks]):
             spans = [(a, b) for a, b in sentence_spans(sc.chunk.text)
                      if b - a >= 15 and not INSTRUCTION.search(sc.chunk.text[a:b])]
             for i, (s, e) in enumerate(spans):
@@ -185,10 +193,20 @@ class ExtractiveAnswerer:
     def _gate(self, q: Question, cands: list[Candidate]) -> tuple[list[Candidate], str | None]:
         """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
         top = cands[:5]
+        if q.names and self.article_terms is not None:
+            # the answer comes from an article about what the question names ("the convoy from Kidal")
+            names = [{stem(t) for t in tokens(n)} for n in q.names]
+            about = [c for c in cands if all(n & self.article_terms(c.chunk.article_id) for n in names)]
+            if about:
+                cands = about
+                top = cands[:5]
         if q.define:  # "What does X stand for?": prefer a sentence that spells X out
             defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0]
             if defining:
                 return defining, None
+        if q.qtype == "where" and _MOTION.search(q.text):  # "where was it heading?": name a destination
+            placed = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
+            return (placed or top), None
         if q.qtype == "who":
             asked = {t.lower() for n in q.names for t in n.split()}
             top = [c for c in cands[:8] if person_names(c.text, asked)]

@@ -23,6 +23,7 @@ from .chunking import context_prefix
 from .models import Chunk, ScoredChunk
 from .settings import Settings
 from .store import ChunkStore, day_number
+from .question import analyse
 from .text import STOPWORDS, stem, tokens
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ class _Bm25Index:
         corpus = [bm25_tokens(context_prefix(c) + c.text) or ["∅"] for c in self.chunks]
         # document frequencies over the chunk texts alone: title words repeat in every chunk of an article
         self.df: Counter[str] = Counter(t for c in self.chunks for t in set(bm25_tokens(c.text)))
+        self.article_terms: dict[str, set[str]] = {}
+        for c, doc in zip(self.chunks, corpus, strict=True):
+            self.article_terms.setdefault(c.article_id, set()).update(doc)
         if corpus:
             self.retriever.index(corpus, show_progress=False)
 
@@ -127,6 +131,12 @@ class HybridRetriever:
         n, df = len(self._bm25.chunks), self._bm25.df.get(term, 0)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
+    def article_terms(self, article_id: str) -> set[str]:
+        """Every (stemmed) word of an indexed article, title included."""
+        self.refresh()
+        assert self._bm25 is not None
+        return self._bm25.article_terms.get(article_id, set())
+
     def retrieve(self, query: str, query_vector: np.ndarray, k: int | None = None,
                  filters: Filters | None = None) -> list[ScoredChunk]:
         k = k or self.settings.top_k
@@ -144,6 +154,12 @@ class HybridRetriever:
                 e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
                 e["score"] += 1.0 / (self.settings.rrf_k + rank)
                 e[kind] = rank
+        names = [{stem(t) for t in tokens(n)} for n in analyse(query).names]
+        if names:  # entity-aware: passages of articles that mention what the question names come first
+            for e in fused.values():
+                terms = bm25.article_terms.get(e["chunk"].article_id, set())
+                if all(n & terms for n in names):
+                    e["score"] += 1.0 / self.settings.rrf_k
         ranked = collapse_duplicates(sorted(fused.values(), key=lambda e: -e["score"]), k)
         return [ScoredChunk(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"])
                 for e in ranked]
@@ -160,13 +176,14 @@ def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
 
 
-def collapse_duplicates(entries: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
+def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float = 0.6) -> list[dict[str, Any]]:
     """Keep the best-ranked of near-identical chunks (the same wire story from several outlets),
     so an answer never cites two copies of one text as if they were independent."""
-    kept: list[dict[str, Any]] = []
+    kept: list[tuple[dict[str, Any], set[str]]] = []
     for e in entries:
-        if not any(near_duplicate(e["chunk"].text, x["chunk"].text) for x in kept):
-            kept.append(e)
+        sh = shingles(e["chunk"].text)
+        if not any(sh and s and len(sh & s) / len(sh | s) >= threshold for _, s in kept):
+            kept.append((e, sh))
         if len(kept) == k:
             break
-    return kept
+    return [e for e, _ in kept]

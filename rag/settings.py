@@ -39,7 +39,8 @@ class Settings(BaseSettings):
 
     # extractive answerer
     max_answer_sentences: int = Field(2, ge=1, le=6)
-    abstain_threshold: float = Field(0.5, ge=0, le=1)  # probability the best sentence answers
+    answer_chunks: int = Field(4, ge=1, le=50)  # the extractive answerer reads the top passages only
+    abstain_threshold: float = Field(0.35, ge=0, le=1)  # probability the best sentence answers
 
     # input limits
     max_question_chars: int = Field(2000, ge=10)

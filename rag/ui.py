@@ -1,6 +1,7 @@
 """The Gradio 6 UI around the public Assistant API: chat with streamed, cited answers and a
-sources panel, example questions, filters, adding / listing / removing articles, and two API
-endpoints (``/ask``, ``/upload``) for ``gradio_client``.
+sources panel, example questions, filters, adding / listing / removing articles, the Timeline,
+Map and Briefing tabs (``rag.ui_tabs``), and two API endpoints (``/ask``, ``/upload``) for
+``gradio_client``.
 
 It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
 ``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
@@ -25,6 +26,7 @@ from .assistant import Assistant
 from .errors import BriefingError
 from .loaders import SUPPORTED
 from .settings import Settings
+from .ui_tabs import build_tabs
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +326,7 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
                     to_remove = gr.Dropdown(label="Remove an article from the index", choices=[], scale=4,
                                             elem_id="remove-article")
                     remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="remove-btn")
+            build_tabs(assistant)  # Timeline, Map, Briefing
         # API-only components (hidden): /upload takes files, returns the report dict
         with gr.Group(visible=False):
             api_files = gr.File(file_count="multiple", label="files")
