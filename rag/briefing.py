@@ -4,9 +4,11 @@ dates and numbers, newest first, at most ~8 lines, each line citing the sentence
 Extractive by default: candidate sentences are those that carry a number, a date or a named actor
 (a capitalised name or an acronym after the first word); they are scored by closeness to the
 centroid of all candidates (so the lines are about what the article set is about) plus small
-bonuses for numbers, dates, actors and newer sources; near-duplicates (``near_duplicate``, or
-almost the same vector) are skipped; each line is "<date> — <sentence verbatim> [n]", the date
-being the sentence's own event date when it has one (see ``rag.timeline``), else its article's.
+bonuses for numbers, actors, newer sources and a date of their own (a day more than a month; a
+bare year, mostly background, nothing); near-duplicates (``near_duplicate``, or almost the same
+vector) are skipped; each line is "<date> — <sentence verbatim> [n]", the date being the
+sentence's own event date when it has one (see ``rag.timeline``), else its article's. Newest
+first, a plan ("a convoy on 12 April") counting from the day it was announced.
 ``since`` keeps sentences whose date (period end for a month or a year) is on or after it;
 ``place`` keeps sentences that name it.
 
@@ -45,6 +47,7 @@ _NOT_ACTORS = STOPWORDS | {"january", "february", "march", "april", "may", "june
                            "saturday", "sunday"}
 _CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z][\w'’-]*)\b")
 _DASH = "—"
+_DATED = {"day": 0.12, "month": 0.06, "year": 0.0}  # a dated development beats a background year
 
 
 def has_actor(text: str) -> bool:
@@ -120,7 +123,7 @@ def _rank(assistant: Assistant, cands: list[_Candidate], limit: int) -> list[_Ca
     scored = []
     for c, v, pub in zip(cands, vectors, pubs, strict=True):
         t = c.sentence.text
-        bonus = (0.1 * has_number(t) + 0.1 * c.dated + 0.05 * has_actor(t)
+        bonus = (0.1 * has_number(t) + _DATED.get(c.precision, 0) * c.dated + 0.05 * has_actor(t)
                  + 0.1 * (pub - min(pubs)).days / span)
         scored.append((float(v @ centroid) + bonus, c, v))
     kept: list[tuple[_Candidate, np.ndarray]] = []

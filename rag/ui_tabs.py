@@ -21,7 +21,7 @@ import gradio as gr
 
 from . import ui_render as render
 from .assistant import Assistant
-from .errors import BriefingError
+from .errors import BriefingError, InvalidQuestionError
 from .places import Gazetteer, Place, gazetteer
 
 log = logging.getLogger(__name__)
@@ -70,11 +70,20 @@ class InsightTabs:
     def __init__(self, assistant: Assistant):
         self.assistant = assistant
 
+    def _text(self, value: str | None, label: str) -> str | None:
+        """A filter box's text, spaces folded; None when blank; too long -> InvalidQuestionError."""
+        text = " ".join((value or "").split())
+        limit = self.assistant.settings.max_question_chars
+        if len(text) > limit:
+            raise InvalidQuestionError(f"the {label} is {len(text):,} characters; the limit is {limit:,}")
+        return text or None
+
     def show_timeline(self, query: str, place: str, actor: str) -> tuple[Any, str]:
         from .timeline import timeline, timeline_figure
 
         try:
-            events = timeline(self.assistant, query=query or None, place=place or None, actor=actor or None)
+            events = timeline(self.assistant, query=self._text(query, "question"), place=self._text(place, "place"),
+                              actor=self._text(actor, "actor"))
         except Exception as exc:
             return None, _error(exc)
         return timeline_figure(events), render.timeline_html(events)
@@ -83,7 +92,7 @@ class InsightTabs:
         from .places import places, places_for
 
         try:
-            q = " ".join((question or "").split())
+            q = self._text(question, "question")
             found = [p.place for p in places_for(self.assistant, q)] if q else places(self.assistant)
             return render.places_html(found, map_svg(found), outside_view(found))
         except Exception as exc:
@@ -94,7 +103,8 @@ class InsightTabs:
         from .ui import parse_day
 
         try:
-            return render.briefing_html(brief(self.assistant, since=parse_day(since, "“since”"), place=place or None))
+            day = parse_day(since, "“since”")
+            return render.briefing_html(brief(self.assistant, since=day, place=self._text(place, "place")))
         except Exception as exc:
             return _error(exc)
 

@@ -207,3 +207,42 @@ def test_article_markup_is_shown_as_text_and_never_runs(page, ui_assistant, app_
     page.get_by_role("tab", name="Ask").click()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-xss.png"), full_page=True)
+
+
+def test_timeline_and_map_tabs_render(page, ui_assistant, app_url):
+    """Runs last: adds the fictional Far North articles to the shipped one, then opens the
+    Timeline and Map tabs (article text stays text there too: the XSS article is indexed)."""
+    from playwright.sync_api import expect
+
+    report = ui_assistant.ingest([ROOT / "tests" / "data" / "briefing"])
+    assert not report.failed
+    ui_assistant.ingest_text(XSS_TEXT, title=XSS_TITLE, published="2024-02-05")  # unchanged if already there
+    page.goto(app_url)
+    page.wait_for_selector("#question textarea")
+    page.get_by_role("tab", name="Timeline").click()
+    expect(page.locator("#timeline-chart img")).to_be_visible(timeout=30_000)
+    events = page.locator("#timeline-events")
+    expect(events).to_contain_text("Mali's army said Wednesday")  # the shipped article, 8 Nov 2023
+    expect(events).to_contain_text("Halima Dossou said the agency planned a second convoy")
+    assert page.locator("#timeline-chart img").evaluate("img => img.naturalWidth") > 800
+    page.fill("#tl-place textarea, #tl-place input", "Garoua")
+    page.click("#tl-btn")
+    expect(events.locator("tbody tr")).to_have_count(1)
+    expect(events).to_contain_text("25 Mar 2024")
+    page.fill("#tl-place textarea, #tl-place input", "")
+    page.click("#tl-btn")
+    expect(events).to_contain_text("Veltria harbour idle <img src=x onerror=")  # the XSS article's Monday, as text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "ui-timeline.png"), full_page=True)
+    page.get_by_role("tab", name="Map").click()
+    svg = page.locator("#place-map svg.place-map")
+    expect(svg).to_be_visible(timeout=30_000)
+    for name in ("Kidal", "Gao", "Mora", "Maroua"):
+        expect(svg).to_contain_text(name)
+    kidal = page.locator("#place-map .place-item", has_text="Kidal").first
+    expect(kidal).to_contain_text("strategic northern town of Kidal")
+    svg.locator("a[href^='#place-kidal']").first.click()
+    expect(kidal).to_be_in_viewport()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    assert page.evaluate("() => window.__xss") is None
+    page.screenshot(path=str(ARTIFACTS / "ui-map.png"), full_page=True)
