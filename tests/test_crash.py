@@ -17,7 +17,9 @@ def write_corpus(folder, n=150):
     from bench.synthetic import articles
 
     folder.mkdir()
-    for a in articles(n * 4, seed=3)[:n]:
+    made = articles(n * 10, seed=3)[:n]
+    assert len(made) == n
+    for a in made:
         (folder / f"{a.id}.md").write_text(f"---\ntitle: \"{a.title}\"\ndate: {a.published}\n---\n{a.text}\n")
 
 
