@@ -189,14 +189,32 @@ def error_html(message: str) -> str:
 
 
 def articles_html(articles: Sequence[ArticleInfo]) -> str:
-    """The indexed-articles table (newest first)."""
+    """The indexed-articles table (newest first); syndicated copies listed under their original.
+
+    >>> from rag.models import ArticleInfo
+    >>> html = articles_html([ArticleInfo("a", "Wire <b>", None, "W", 3),
+    ...                       ArticleInfo("b", "Copy", None, "X", 3, duplicate_of="a")])
+    >>> "copy of the story above" in html and "Wire &lt;b&gt;" in html and html.index("Copy") > html.index("Wire")
+    True
+    """
     if not articles:
         return '<div class="panel-empty">No articles indexed yet. Add files or paste an article above.</div>'
-    rows = "".join(
-        f"<tr><td>{esc(a.title)}</td><td>{esc(format_date(a.published))}</td><td>{esc(a.source)}</td>"
-        f'<td class="num">{a.chunks}</td></tr>'
-        for a in articles)
-    return (f'<h4 class="articles-head">Indexed articles ({len(articles)})</h4>'
+    ids = {a.article_id for a in articles}
+    copies: dict[str, list[ArticleInfo]] = {}
+    for a in articles:
+        if a.duplicate_of in ids:
+            copies.setdefault(str(a.duplicate_of), []).append(a)
+
+    def row(a: ArticleInfo, copy: bool = False) -> str:
+        note = ' <span class="dup">copy of the story above, counted once</span>' if copy else ""
+        return (f'<tr class="{"dup-row" if copy else ""}"><td>{"↳ " if copy else ""}{esc(a.title)}{note}</td>'
+                f"<td>{esc(format_date(a.published))}</td><td>{esc(a.source)}</td>"
+                f'<td class="num">{a.chunks}</td></tr>')
+
+    rows = "".join(row(a) + "".join(row(c, True) for c in copies.get(a.article_id, []))
+                   for a in articles if a.duplicate_of not in ids)
+    unique = sum(1 for a in articles if a.duplicate_of not in ids)
+    return (f'<h4 class="articles-head">Indexed articles ({unique} stories, {len(articles)} files)</h4>'
             '<table class="articles"><thead><tr><th>Title</th><th>Date</th><th>Source</th>'
             f'<th class="num">Passages</th></tr></thead><tbody>{rows}</tbody></table>')
 
