@@ -12,7 +12,6 @@ import sys
 from datetime import date
 from itertools import cycle
 
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from rag.briefing import brief, has_actor
@@ -20,6 +19,7 @@ from rag.prompts import load_prompt
 from rag.settings import Settings
 
 from .conftest import ROOT
+from .fakes import Scripted
 from .test_timeline import ARTICLES, briefing_assistant  # noqa: F401  (the fixture)
 
 _LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{4}|\d{4}) — .+ \[(\d+)\][.!?\"”]?$")
@@ -74,25 +74,6 @@ def test_brief_prompt_has_its_variables():
     assert {"sentences", "as_of", "max_lines"} <= p.variables
     text = p.render(sentences="<s>", as_of="<d>", max_lines=8)
     assert "<s>" in text and "<d>" in text
-
-
-class Scripted(GenericFakeChatModel):
-    """Replies in order; "[@phrase]" becomes "[n]", n being the numbered sentence holding the phrase."""
-
-    seen: list = []
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.append(messages)
-        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-        prompt = messages[-1].content
-        blocks = {int(m.group(1)): m.group(2) for m in re.finditer(r"\[(\d+)\] [^\n]*\n<<<\n(.*?)\n>>>", prompt, re.S)}
-
-        def number(m):
-            return f"[{next((n for n, t in blocks.items() if m.group(1) in t), 99)}]"
-
-        msg = result.generations[0].message
-        msg.content = re.sub(r"\[@([^\]]+)\]", number, msg.content)
-        return result
 
 
 def llm_assistant(embeddings, data_dir, reply):

@@ -1,11 +1,9 @@
 """The LCEL chain and the citation verifier with a scripted fake chat model (the LLM is the
 only fake; store, retrieval and embedder are real)."""
 
-import re
 from itertools import cycle
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableLambda
 
@@ -13,28 +11,7 @@ from rag import Assistant, Settings
 from rag.generative import GenerativeAnswerer
 
 from .conftest import ROOT
-
-
-class Scripted(GenericFakeChatModel):
-    """Replies in order and records every prompt it was sent. A marker written "[@some phrase]" in a
-    scripted reply becomes "[n]", n being the number of the source in the prompt that holds the
-    phrase, as a model reading the sources would write it."""
-
-    seen: list = []
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
-        self.seen.append(messages)
-        result = super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
-        prompt = messages[-1].content
-        blocks = {int(m.group(1)): m.group(2) for m in re.finditer(r"\[(\d+)\] [^\n]*\n<<<\n(.*?)\n>>>", prompt, re.S)}
-
-        def number(m):
-            found = [n for n, text in blocks.items() if m.group(1) in text]
-            return f"[{found[0]}]" if found else "[99]"
-
-        msg = result.generations[0].message
-        msg.content = re.sub(r"\[@([^\]]+)\]", number, msg.content)
-        return result
+from .fakes import Scripted
 
 
 @pytest.fixture(scope="module")
