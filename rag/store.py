@@ -228,13 +228,15 @@ class ChunkStore:
         meta = self.client.get_collection(self.articles.name).metadata or {}
         return (*self.counts(), meta.get("generation"))
 
-    def similar_articles(self, vector: Sequence[float], k: int = 8) -> list[str]:
-        """Article ids owning the chunks nearest to ``vector`` (candidates for duplicate checks)."""
+    def similar_articles(self, vector: Sequence[float], k: int = 8, min_similarity: float = 0.9) -> list[str]:
+        """Article ids owning chunks nearly identical to ``vector`` (candidates for duplicate checks)."""
         n = self.chunks._collection.count()
         if n == 0:
             return []
-        got = self.chunks._collection.query(query_embeddings=[list(vector)], n_results=min(k, n), include=["metadatas"])
-        return list(dict.fromkeys(m["article_id"] for m in (got["metadatas"] or [[]])[0]))
+        got = self.chunks._collection.query(query_embeddings=[list(vector)], n_results=min(k, n),
+                                            include=["metadatas", "distances"])
+        pairs = zip((got["metadatas"] or [[]])[0], (got["distances"] or [[]])[0], strict=True)
+        return list(dict.fromkeys(m["article_id"] for m, d in pairs if 1.0 - d >= min_similarity))
 
     def dense(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
         n = self.chunks._collection.count()
