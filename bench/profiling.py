@@ -1,6 +1,6 @@
 """Where the time goes: cProfile of an ingest (tests/data/articles + corpus) and of one answer.
 
-    python bench/profile.py
+    python bench/profiling.py
 """
 
 from __future__ import annotations
