@@ -21,9 +21,9 @@ import numpy as np
 
 from .chunking import context_prefix
 from .models import Chunk, ScoredChunk
+from .question import analyse
 from .settings import Settings
 from .store import ChunkStore, day_number
-from .question import analyse
 from .text import STOPWORDS, stem, tokens
 
 log = logging.getLogger(__name__)
