@@ -194,7 +194,7 @@ class ExtractiveAnswerer:
         """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
         top = cands[:5]
         if q.names and self.article_terms is not None:
-            # the answer comes from an article about what the question names ("the convoy from Kidal")
+            # the answer comes from an article about what the question names ("the convoy from X")
             names = [{stem(t) for t in tokens(n)} for n in q.names]
             about = [c for c in cands if all(n & self.article_terms(c.chunk.article_id) for n in names)]
             if about:

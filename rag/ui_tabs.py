@@ -119,7 +119,7 @@ def build_tabs(assistant: Assistant) -> None:
         with gr.Row(equal_height=True):
             query = gr.Textbox(show_label=False, placeholder="Only events in the passages about… (a question, "
                                "optional)", scale=3, elem_id="tl-query")
-            place = gr.Textbox(show_label=False, placeholder="Place, e.g. Kidal", scale=1, elem_id="tl-place")
+            place = gr.Textbox(show_label=False, placeholder="Place, e.g. Goma", scale=1, elem_id="tl-place")
             actor = gr.Textbox(show_label=False, placeholder="Actor, e.g. army", scale=1, elem_id="tl-actor")
             show = gr.Button("Show timeline", variant="primary", scale=1, elem_id="tl-btn")
         chart = gr.Plot(format="png", show_label=False, elem_id="timeline-chart")
