@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,5 +247,3 @@ class Assistant:
             final = self._fallback(q, exc, history, filters)
         yield dataclasses.replace(final, timings={"total_ms": (time.perf_counter() - t0) * 1e3})
 
-
-ProgressCallback = Callable[[int, int, str], None]

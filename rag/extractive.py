@@ -54,8 +54,6 @@ class Candidate:
     text: str
     score: float = 0.0
     covered: frozenset[str] = frozenset()
-    sim: float = 0.0
-    coverage: float = 0.0
     features: dict[str, float] | None = None
 
 
@@ -155,8 +153,7 @@ class ExtractiveAnswerer:
             f = features(q, c, float(sim), best_sim, weights, key)
             score = self.bias + sum(self.weights[name] * f[name] for name in FEATURES)
             covered = frozenset(t for t in weights if t in {stem(w) for w in tokens(c.text)})
-            scored.append(dataclasses.replace(c, score=score, covered=covered, sim=float(sim), coverage=f["coverage"],
-                                              features=f))
+            scored.append(dataclasses.replace(c, score=score, covered=covered, features=f))
         return sorted(scored, key=lambda c: -c.score)
 
     def missing(self, q: Question, retrieved: Sequence[ScoredChunk]) -> str | None:
