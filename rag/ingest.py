@@ -13,11 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .chunking import chunk_article, context_prefix
 from .errors import IngestError
 from .loaders import discover, load_file
 from .models import Article, Chunk, IngestFailure, IngestReport
-from .retrieval import near_duplicate
+from .retrieval import jaccard, shingles
 from .settings import Settings
 from .store import ChunkStore
 
@@ -103,13 +105,13 @@ class Ingestor:
         self.store.delete_chunks(stale)
         kept = [(a, c) for a, chunks, _ in batch for c in chunks if c.id in old.get(a.id, set())]
         fresh = [(a, c) for a, chunks, _ in batch for c in chunks if c.id not in old.get(a.id, set())]
-        vectors = self.store.embeddings.embed_documents(
-            [context_prefix(c) + c.text for _, c in fresh] + [a.title for a, _, _ in batch])
-        duplicates = self._duplicates(batch, fresh, vectors[:len(fresh)])
+        vectors = self.store.embeddings.embed_documents([context_prefix(c) + c.text for _, c in fresh])
+        duplicates = self._duplicates(batch, fresh, vectors)
         if kept:
             self.store.write_chunks(kept, None)
-        self.store.write_chunks(fresh, vectors[:len(fresh)])
-        self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch], vectors[len(fresh):], duplicates)
+        self.store.write_chunks(fresh, vectors)
+        self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch],
+                                 self._article_vectors(batch, fresh, vectors), duplicates)
         self.store.touch()
         for article, chunks, existed in batch:
             if existed:
@@ -123,6 +125,24 @@ class Ingestor:
             progress(done, total, f"indexed {batch[-1][0].title[:60]}")
         return done
 
+    def _article_vectors(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
+                         vectors: Sequence[Sequence[float]]) -> list[list[float]]:
+        """One vector per manifest record: the normalised mean of the article's new chunk vectors
+        (no extra encoding); only an article whose chunks were all kept has its title embedded."""
+        by_article: dict[str, list[Sequence[float]]] = {}
+        for (a, _), v in zip(fresh, vectors, strict=True):
+            by_article.setdefault(a.id, []).append(v)
+        titles = [a.title for a, _, _ in batch if a.id not in by_article]
+        embedded = iter(self.store.embeddings.embed_documents(titles) if titles else [])
+        out = []
+        for article, _, _ in batch:
+            if article.id in by_article:
+                mean = np.mean(np.asarray(by_article[article.id], dtype=np.float32), axis=0)
+                out.append((mean / (np.linalg.norm(mean) or 1.0)).tolist())
+            else:
+                out.append(list(next(embedded)))
+        return out
+
     def _duplicates(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
                     vectors: Sequence[Sequence[float]]) -> dict[str, str]:
         """Syndicated copies: an article whose text mostly repeats an already indexed one (or an
@@ -131,7 +151,8 @@ class Ingestor:
         for (a, c), v in zip(fresh, vectors, strict=True):
             if c.ordinal == 0:
                 first_vec[a.id] = v
-        texts = {a.id: a.text for a, _, _ in batch}
+        # shingle each text once: comparing every pair of a batch re-tokenised it quadratically
+        shingled = {a.id: shingles(a.text) for a, _, _ in batch}
         found: dict[str, str] = {}
         manifest: dict[str, dict] | None = None
         for i, (article, _, _) in enumerate(batch):
@@ -139,11 +160,10 @@ class Ingestor:
             if article.id in first_vec:
                 candidates += self.store.similar_articles(first_vec[article.id])
             for other in dict.fromkeys(c for c in candidates if c != article.id):
-                text = texts.get(other)
-                if text is None:
+                if other not in shingled:
                     stored = self.store.article(other)
-                    text = stored.text if stored else ""
-                if text and near_duplicate(article.text, text, threshold=0.5):
+                    shingled[other] = shingles(stored.text) if stored else set()
+                if jaccard(shingled[article.id], shingled[other]) >= 0.5:
                     manifest = manifest if manifest is not None else self.store.manifest()
                     root = found.get(other) or manifest.get(other, {}).get("duplicate_of") or other
                     found[article.id] = str(root)

@@ -170,10 +170,13 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
 
 
+def jaccard(sa: set[str], sb: set[str]) -> float:
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
 def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
     """Word-trigram Jaccard: syndicated copies of one wire paragraph score well above 0.6."""
-    sa, sb = shingles(a), shingles(b)
-    return bool(sa and sb) and len(sa & sb) / len(sa | sb) >= threshold
+    return jaccard(shingles(a), shingles(b)) >= threshold
 
 
 def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float = 0.6) -> list[dict[str, Any]]:
@@ -182,7 +185,7 @@ def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float 
     kept: list[tuple[dict[str, Any], set[str]]] = []
     for e in entries:
         sh = shingles(e["chunk"].text)
-        if not any(sh and s and len(sh & s) / len(sh | s) >= threshold for _, s in kept):
+        if not any(jaccard(sh, s) >= threshold for _, s in kept):
             kept.append((e, sh))
         if len(kept) == k:
             break

@@ -75,7 +75,9 @@ def tokens(text: str) -> list[str]:
     """Lower-case word tokens with possessives stripped: "Velmora's army" -> ['velmora', 'army']."""
     out = []
     for t in _TOKEN.findall(text.lower()):
-        t = re.sub(r"['’]s$", "", t).strip("'’-")
+        if t.endswith(("'s", "’s")):
+            t = t[:-2]
+        t = t.strip("'’-")
         if t:
             out.append(t)
     return out
