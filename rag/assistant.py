@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -20,16 +21,20 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
+from .answer_types import person_names
+from .chronicle import answer_dated
 from .errors import InvalidQuestionError, LLMError
 from .extractive import ExtractiveAnswerer
 from .ingest import Ingestor, Progress
 from .loaders import load_text
 from .models import Answer, ArticleInfo, IngestReport, ScoredChunk
 from .prompts import load_prompts
-from .question import analyse
+from .question import Question, analyse
 from .retrieval import Filters, HybridRetriever
 from .settings import Settings
 from .text import normalise
+from .timeframe import TimeFrame, follow_up_timeframe
+from .timeline import FUTURE
 
 if TYPE_CHECKING:
     from .generative import Generated
@@ -47,14 +52,43 @@ def _turns(history: History | None) -> list[tuple[str, str]]:
     return out
 
 
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
+
+
 def condense(question: str, history: History | None) -> str:
     """Make a follow-up self-contained for retrieval without an LLM: when the question leans on
-    the previous turn ("those peacekeepers"), put the previous question in front of it."""
+    the previous turn ("those peacekeepers"), put the previous question in front of it, and for
+    "he" / "she" the people the previous answer named."""
     turns = _turns(history)
     previous = next((c for r, c in reversed(turns) if r == "user"), None)
-    if previous and analyse(question).anaphoric:
-        return f"{previous.strip()} {question}"
-    return question
+    if not previous or not analyse(question).anaphoric:
+        return question
+    people = _referent(previous, next((c for r, c in reversed(turns) if r == "assistant"), "")) \
+        if _PERSON_PRONOUN.search(question) else []
+    if len(people) == 1:  # "What did she say?" after "Who is the governor?": about that person, not the governor
+        return f"{people[0]} {question}"
+    return " ".join([previous.strip(), *people, question])
+
+
+def _referent(previous: str, said: str) -> list[str]:
+    """Who "he" / "she" most likely is: after "Who is the governor?", the name the answer puts
+    nearest the word "governor"; otherwise everyone the previous answer named."""
+    people = list(dict.fromkeys(person_names(said, set())))
+    role = analyse(previous).focus_word
+    at = said.lower().find(role) if role else -1
+    if at < 0 or len(people) < 2:
+        return people
+    return [min(people, key=lambda p: abs(said.find(p) - at))]
+
+
+def _analysed(question: str, standalone: str) -> Question:
+    """A follow-up keeps its own question type and focus; the previous turn lends it its terms."""
+    whole = analyse(standalone)
+    if standalone == question:
+        return whole
+    own = analyse(question)
+    return dataclasses.replace(whole, text=own.text, qtype=own.qtype, focus=own.focus, focus_word=own.focus_word,
+                               remainder=own.remainder, negated=own.negated, define=own.define)
 
 
 class Assistant:
@@ -173,7 +207,10 @@ class Assistant:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
-        result, _ = self.extractive.answer(analyse(standalone), standalone, retrieved, empty_index=empty)
+        # the previous turn found the passages; the sentences are scored against this turn's own words
+        # (with the person "he" / "she" stands for)
+        scoring = standalone if _PERSON_PRONOUN.search(q) else q
+        result, _ = self.extractive.answer(_analysed(q, standalone), scoring, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
                         retrieved=tuple(retrieved), standalone_question=standalone)
@@ -201,6 +238,34 @@ class Assistant:
         return dataclasses.replace(fallback, answerer="extractive-fallback",
                                    notice=f"{reason}. Showing the extractive answer instead.")
 
+    def _timeframe(self, q: str, history: History | None) -> TimeFrame | None:
+        """The time constraint of the question, resolved against the newest indexed article."""
+        span = self.retriever.published_span()
+        frame = follow_up_timeframe(q, condense(q, history), span[1] if span else date.today())
+        if frame is None or frame.events:
+            return frame
+        if FUTURE.search(q):
+            return None  # a plan ("what will happen in April") may be reported before its window
+        return frame if any(frame.publication_window()) else None
+
+    def _within(self, q: str, history: History | None, frame: TimeFrame,
+                filters: Filters) -> tuple[Answer, dict[str, float]]:
+        """A fact question with a time constraint, answered from the articles that can report it."""
+        lo, hi = frame.publication_window()
+        narrowed = Filters(filters.article_ids, max(filter(None, (lo, filters.date_from)), default=None),
+                           min(filter(None, (hi, filters.date_to)), default=None))
+        if self.generative is not None:
+            try:
+                answer = self._from_generated(q, self.generative.answer(q, _turns(history), narrowed), history,
+                                              narrowed)
+                timings: dict[str, float] = {}
+            except LLMError as exc:
+                answer, timings = self._fallback(q, exc, history, narrowed), {}
+        else:
+            answer, timings = self._extractive(q, history, narrowed)
+        note = f"Only articles that can report what happened {frame.label} were searched."
+        return dataclasses.replace(answer, notice=" ".join(filter(None, (answer.notice, note)))), timings
+
     def ask(self, question: str, history: History | None = None, *, article_ids: Sequence[str] = (),
             date_from: date | None = None, date_to: date | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -208,7 +273,12 @@ class Assistant:
         self.warm_up()
         filters = Filters(tuple(article_ids), date_from, date_to)
         timings: dict[str, float] = {}
-        if self.generative is not None:
+        frame = self._timeframe(q, history)
+        if frame is not None and frame.events:
+            answer = answer_dated(self, q, frame, filters)
+        elif frame is not None:
+            answer, timings = self._within(q, history, frame, filters)
+        elif self.generative is not None:
             try:
                 answer = self._from_generated(q, self.generative.answer(q, _turns(history), filters), history, filters)
             except LLMError as exc:
@@ -227,7 +297,7 @@ class Assistant:
         The extractive answer is ready at once and is streamed word by word."""
         q = self._check(question)
         self.warm_up()
-        if self.generative is None:
+        if self.generative is None or self._timeframe(q, history) is not None:
             answer = self.ask(q, history, **kwargs)
             for i, w in enumerate(answer.text.split(" ")):
                 yield w if i == 0 else " " + w

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 from .models import format_date
+from .numbers import Derivation
 
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -65,3 +66,23 @@ def annotate_relative_dates(sentence: str, published: date | None) -> str:
         pos = m.end()
     out.append(sentence[pos:])
     return "".join(out)
+
+
+ELAPSED = re.compile(r"^how (?:many (?P<unit>days|weeks)|long)\b.*\b(?:between|since|after|passed|elapsed|take|took|"
+                     r"later|before|until)\b", re.I)
+
+
+def elapsed(sentence: str, published: date, unit: str = "days") -> Derivation | None:
+    """The time between the two days a sentence dates: "turned back on 16 September reached the
+    town on 21 September" -> 21 September 2025 - 16 September 2025 = 5 days. Nothing unless the
+    sentence holds exactly two dated days."""
+    from .timeline import find_dates  # timeline builds on this module
+
+    days = [d for d in find_dates(sentence, published) if d.precision == "day"]
+    if len(days) != 2 or days[0].day == days[1].day:
+        return None
+    first, last = sorted(days, key=lambda d: d.day)
+    n = (last.day - first.day).days
+    amount = f"{n // 7} weeks" if unit == "weeks" and n % 7 == 0 else f"{n} day{'s' if n != 1 else ''}"
+    return Derivation(float(n), f"{format_date(last.day)} - {format_date(first.day)} = {amount}",
+                      (first.phrase, last.phrase))

@@ -21,22 +21,15 @@ from datetime import date
 
 import numpy as np
 
+from .answer_types import named, predicate, type_fit
 from .citations import INSTRUCTION, make_citation
-from .dates import annotate_relative_dates, has_temporal
+from .dates import ELAPSED, annotate_relative_dates, elapsed, has_temporal
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
-from .numbers import NUMBER, Derivation, has_number, list_count, number_before, remainder
+from .numbers import NUMBER, Derivation, counted_as, figure_before, fmt, list_count, number_before, remainder, to_number
 from .prompts import Prompt
 from .question import Question
 from .text import content_terms, sentence_spans, stem, tokens
-
-_CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|since|amid|so that|in order to|"
-                     r"saying|said|accus\w*|blam\w*|reason|caus\w*|led to|push\w*|prompt\w*|would|contravene|"
-                     r"over|for fear|to protest|stronghold|strategic|major)\b", re.I)
-_MOTION = re.compile(r"\b(head\w*|going|go|bound|travel\w*|mov\w*|destination|send\w*|sent|fle\w*|"
-                     r"return\w*|driv\w*|walk\w*|transferr?\w*|relocat\w*)\b", re.I)
-_PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
-
 
 # Sentence-ranking weights: a logistic regression fit by bench/fit_ranker.py on the seed set and
 # tests/data/questions.jsonl (label: the sentence holds an evidence quote). Scores are log-odds.
@@ -63,30 +56,6 @@ class Extracted:
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""
-
-
-def type_fit(q: Question, sent: str) -> float:
-    """+1 when the sentence holds the kind of answer asked for, -1 when it cannot, 0 unsure."""
-    for name in q.names if q.define else ():  # a sentence that defines the name asked about: "X (ABC)", "X, the ..."
-        if re.search(rf"\({re.escape(name)}\)|\b{re.escape(name)},\s+(?:the\s+|a\s+|an\s+)?[a-z]", sent):
-            return 1.0
-    asked = {t.lower() for n in q.names for t in n.split()}
-    if q.qtype == "numeric":
-        if q.focus and number_before(sent, q.focus):
-            return 1.0
-        return 0.0 if has_number(sent) else -1.0
-    if q.qtype == "when":
-        return 1.0 if has_temporal(sent) else -1.0
-    if q.qtype == "why":
-        return 1.0 if _CAUSAL.search(sent) else 0.0
-    if q.qtype == "where":
-        places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked]
-        if _MOTION.search(q.text):  # "where was it heading?": a destination, "to X", "towards X"
-            places = [m for m in places if m.group(0).split()[0].lower() in ("to", "towards", "toward", "into")]
-        return 1.0 if places else 0.0
-    if q.qtype == "who":
-        return 1.0 if person_names(sent, asked) else -1.0
-    return 0.0
 
 
 FEATURES = ("sim", "coverage", "title_coverage", "key_term", "rank", "type_fit", "window", "lede", "length", "sim_gap")
@@ -176,9 +145,9 @@ class ExtractiveAnswerer:
         else:
             reason = self.missing(q, retrieved) if retrieved else " No indexed passage matches the question."
         cands = self.candidates(q, query, retrieved) if retrieved else []
-        derivation: tuple[Derivation, Candidate] | None = None
+        derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
-            derivation = self._derive(q, cands[:3])
+            derivation = self._derive(q, cands[:3]) or self._sum(q, cands[:6])
         if reason is None and derivation is None:
             cands, reason = self._gate(q, cands)
         if reason is None and (not cands or probability(cands[0].score) < self.threshold):
@@ -201,13 +170,12 @@ class ExtractiveAnswerer:
             defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0]
             if defining:
                 return defining, None
-        if q.qtype == "where" and _MOTION.search(q.text):  # "where was it heading?": name a destination
+        if q.qtype == "where":  # name a place ("where was it heading?": a destination)
             placed = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
             return (placed or top), None
         if q.qtype == "who":
-            asked = {t.lower() for n in q.names for t in n.split()}
-            top = [c for c in cands[:8] if person_names(c.text, asked)]
-            return (top, None) if top else ([], " No passage names a person for this.")
+            top = [c for c in cands[:8] if named(q, c.text)]
+            return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
         if q.qtype == "numeric" and q.focus:
             top = [c for c in top if number_before(c.text, q.focus)]
             if not top:
@@ -217,11 +185,14 @@ class ExtractiveAnswerer:
                 return [], ""  # the number counts something else ("displaced", not "killed")
         return top, None
 
-    def _derive(self, q: Question, top: Sequence[Candidate]) -> tuple[Derivation, Candidate] | None:
+    def _derive(self, q: Question, top: Sequence[Candidate]) -> Derived | None:
         found: list[tuple[Derivation, Candidate]] = []
+        span = ELAPSED.search(q.text)
         for c in top:
-            if q.remainder:
-                d = remainder(c.text, q.focus)
+            if span and c.chunk.published:
+                d = elapsed(c.text, c.chunk.published, (span.group("unit") or "days").lower())
+            elif q.remainder or q.negated:
+                d = remainder(c.text, q.focus, q.negated, predicate(q))
             elif q.focus and not any(number_before(x.text, q.focus) for x in top):
                 noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
                 d = list_count(c.text, noun)
@@ -229,31 +200,62 @@ class ExtractiveAnswerer:
                 d = None
             if d:
                 found.append((d, c))
+        if not found:
+            return None
         # when sources of different dates give the figure, the newest one answers
-        return max(found, key=lambda f: f[1].chunk.published or date.min) if found else None
+        d, c = max(found, key=lambda f: f[1].chunk.published or date.min)
+        return d, (c,)
+
+    def _sum(self, q: Question, top: Sequence[Candidate]) -> Derived | None:
+        """"How many trucks did the two convoys bring altogether?": the figures of the best
+        sentences that each count the noun, added up with every operand cited."""
+        wanted = _SUM.search(q.text)
+        if not wanted or not q.focus:
+            return None
+        parts_named = re.search(r"\b(two|both|three|four)\b", q.text, re.I)
+        n = _HOW_MANY_PARTS[parts_named.group(1).lower()] if parts_named else 2
+        parts: list[tuple[str, Candidate]] = []
+        for c in top:
+            figure = figure_before(c.text, q.focus)
+            if (figure and not any(_overlap(c, x) for _, x in parts)
+                    and figure not in {f for f, _ in parts}):
+                parts.append((figure, c))
+            if len(parts) == n:
+                break
+        values = [to_number(f) for f, _ in parts]
+        if len(parts) < n or any(v is None for v in values):
+            return None
+        total = sum(v for v in values if v is not None)
+        noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+        expression = " + ".join(fmt(v) for v in values if v is not None) + f" = {fmt(total)} {noun}"
+        return Derivation(total, expression, tuple(f for f, _ in parts)), tuple(c for _, c in parts)
 
     @staticmethod
     def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:
         """An older source's figure for the same count, when it differs (the figure changed)."""
-        if q.qtype != "numeric" or not q.focus or best.chunk.published is None:
-            return None
+        if q.qtype != "numeric" or not q.focus or best.chunk.published is None or has_temporal(q.text):
+            return None  # a question that names its time ("in mid-March", "since January") gets that figure
         mine = set(numbers_in(best.text))
         for c in cands[:6]:
             older = c.chunk.published and c.chunk.published < best.chunk.published
-            same_count = number_before(c.text, q.focus) or remainder(c.text, q.focus)
+            same_count = (number_before(c.text, q.focus) and same_verb(q, c.text)) or remainder(c.text, q.focus)
             if older and c.chunk.article_id != best.chunk.article_id and same_count and set(numbers_in(c.text)) != mine:
                 return c
         return None
 
-    def _compose(self, q: Question, cands: list[Candidate],
-                 derivation: tuple[Derivation, Candidate] | None) -> Extracted:
-        best = derivation[1] if derivation else cands[0]
+    def _compose(self, q: Question, cands: list[Candidate], derivation: Derived | None) -> Extracted:
+        best = derivation[1][0] if derivation else cands[0]
         if not derivation and q.qtype == "numeric" and q.focus:  # the newest close contender answers
             newer = [c for c in cands[:4] if c.score >= best.score - 2.0 and number_before(c.text, q.focus)
+                     and same_verb(q, c.text)
                      and (c.chunk.published or date.min) > (best.chunk.published or date.min)]
             best = max(newer, key=lambda c: c.chunk.published or date.min) if newer else best
-        earlier = self._earlier(q, best, cands)
-        chosen = [best]
+        if q.qtype == "why":  # the reason often follows the claim: "X blames Y. It says ..."
+            carried = [c for c in cands if c.chunk.id == best.chunk.id and c.start == best.start and c.end > best.end
+                       and c.score >= best.score - 1.0]
+            best = carried[0] if carried else best
+        earlier = None if derivation and len(derivation[1]) > 1 else self._earlier(q, best, cands)
+        chosen = list(derivation[1]) if derivation else [best]
         covered = set(best.covered)
         multi = bool(re.search(r"\b(and|or) (why|what|when|how|where|who)\b", q.text, re.I)) or "," in q.text
         margin = 1.0 if multi else 0.5  # in log-odds: how close to the best another sentence must score
@@ -261,8 +263,9 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.max_sentences or derivation or earlier is not None:
                 break
             same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
-            overlaps = any(c.start < x.end and x.start < c.end for x in chosen)
-            if not overlaps and not c.covered <= covered and (
+            overlaps = any(_overlap(c, x) for x in chosen)
+            fits = (c.features or {}).get("type_fit", 0.0) >= (best.features or {}).get("type_fit", 0.0)
+            if not overlaps and fits and not c.covered <= covered and (
                     c.score >= best.score - margin or (same_chunk and c.score >= best.score - 2 * margin)):
                 chosen.append(c)
                 covered |= c.covered
@@ -278,7 +281,9 @@ class ExtractiveAnswerer:
             sent = annotate_relative_dates(c.text, c.chunk.published)
             parts.append(f"{sent} [{numbers[c.chunk.id]}]")
         if derivation:
-            parts.insert(0, f"By the source's figures, {derivation[0].expression} [{numbers[best.chunk.id]}].")
+            cited = " ".join(f"[{n}]" for n in dict.fromkeys(numbers[c.chunk.id] for c in derivation[1]))
+            whose = "source's" if len(derivation[1]) == 1 else "sources'"
+            parts.insert(0, f"By the {whose} figures, {derivation[0].expression} {cited}.")
         if earlier is not None and earlier.chunk.published:
             n = len(numbers) + 1
             citations.append(make_citation(n, earlier.chunk, earlier.text, earlier.start, earlier.end,
@@ -290,56 +295,21 @@ class ExtractiveAnswerer:
         return Extracted(head + " ".join(parts), tuple(citations), False)
 
 
+Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
+_SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
+                  r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
+_HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
-_NOT_NAMES = frozenset("""
-    the a an this that these those it they he she we i in on at for but and or according after while
-    when as if monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december
-""".split())  # noqa: SIM905
 
 
-_ORG_WORDS = frozenset("""
-    front office community council army force forces mission nations united party ministry union
-    crescent cross committee bank group agency organisation organization coordination liberation
-    movement government republic province river road city state states school university battalion
-    brigade company corporation news post wire daily herald times press agence programme program
-    fund court assembly
-""".split())  # noqa: SIM905
-_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
-                       r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
 
 
-def person_names(sentence: str, asked: set[str]) -> list[str]:
-    """Runs of capitalised words that look like a person's name (no organisation words, not asked).
-
-    >>> person_names("The talks are chaired by Ingrid Halvorsen, a former diplomat.", set())
-    ['Ingrid Halvorsen']
-    >>> person_names("Fighters of the Haskar Liberation Front blocked the road.", set())
-    []
-    """
-    out = []
-    for m in _NAME_RUN.finditer(sentence):
-        words = m.group(0).split()
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]
-        if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
-            continue
-        if len(words) >= 2 or m.group(0) == words[0]:
-            out.append(" ".join(words))
-    return out
-
-
-def predicate(q: Question) -> str | None:
-    """The first content term after the counted noun: 'how many people were KILLED in ...'."""
-    words = tokens(q.text)
-    stems = [stem(w) for w in words]
-    if q.focus not in stems:
-        return None
-    names = {t.lower() for n in q.names for t in n.split()}
-    for w, st in zip(words[stems.index(q.focus) + 1:], stems[stems.index(q.focus) + 1:], strict=True):
-        if st in q.terms and w not in names:
-            return st
-    return None
+def same_verb(q: Question, sentence: str) -> bool:
+    """The sentence counts the asked-about noun under a verb the question uses (or none)."""
+    verb = counted_as(sentence, q.focus) if q.focus else None
+    return verb is None or verb in q.terms
 
 
 def probability(score: float) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import NUMBER_WORDS, stem
+from .text import NUMBER_WORDS, STOPWORDS, stem
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 NUMBER = re.compile(rf"\b{_NUM}\b", re.I)
@@ -40,6 +40,19 @@ def has_number(text: str) -> bool:
     return any(not re.fullmatch(r"(1[89]|20)\d\d", m.group(1)) for m in NUMBER.finditer(text))
 
 
+def figure_before(text: str, noun_stem: str) -> str | None:
+    """The first number standing before the noun (two modifiers allowed), as written.
+
+    >>> figure_before("The second convoy, of 31 trucks, crossed", "truck")
+    '31'
+    """
+    for m in NUMBER.finditer(text):
+        following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])[:3]
+        if any(stem(w.lower()) == noun_stem for w in following):
+            return m.group(1)
+    return number_of(text, noun_stem)
+
+
 def number_before(text: str, noun_stem: str) -> bool:
     """Does a number stand before the noun, allowing two modifiers between them?
 
@@ -48,11 +61,51 @@ def number_before(text: str, noun_stem: str) -> bool:
     >>> number_before("312 boats of its fishing fleet", "fleet")
     False
     """
+    return figure_before(text, noun_stem) is not None
+
+
+def counted_as(text: str, noun_stem: str) -> str | None:
+    """The verb (stemmed) that says what a count of the noun counts, when it is a regular past
+    form: "9,500 displaced people had returned" -> 'return'; "38,000 people have been displaced"
+    -> 'displac'. Two figures of one noun are the same count only when their verbs agree.
+
+    >>> counted_as("about 9,500 displaced people had returned to their villages", "peopl")
+    'return'
+    """
     for m in NUMBER.finditer(text):
-        following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])[:3]
-        if any(stem(w.lower()) == noun_stem for w in following):
-            return True
-    return False
+        words = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 90])
+        at = next((i for i, w in enumerate(words[:3]) if stem(w.lower()) == noun_stem), None)
+        if at is None:
+            continue
+        for w in words[at + 1:at + 5]:
+            if w.lower() in STOPWORDS:
+                continue
+            return stem(w.lower()) if w.islower() and w.endswith("ed") else None
+        return None
+    return None
+
+
+_NUMBER_OF = re.compile(r"\b(?:number|total|tally|toll|count) of ((?:[A-Za-z][\w'-]*\s+){0,2}?[A-Za-z][\w'-]*)", re.I)
+_STATED = re.compile(rf"\b(?:to|at|is|was|were|reached|hit|totals?|totalled|of)\s+(?:about |around |some |nearly |"
+                     rf"almost |roughly |more than |over |at least )?{_NUM}\b", re.I)
+
+
+def number_of(text: str, noun_stem: str) -> str | None:
+    """The figure of "the number of <noun> ... has risen to N" (same clause), as written.
+
+    >>> number_of("The number of people displaced around Mora has risen to 18,900, she said.", "peopl")
+    '18,900'
+    >>> number_of("The number of people displaced is unknown; 40 died.", "peopl") is None
+    True
+    """
+    for m in _NUMBER_OF.finditer(text):
+        if not any(stem(w.lower()) == noun_stem for w in m.group(1).split()):
+            continue
+        clause = re.split(r"[.;:]\s|, (?:said|says|according)", text[m.end():])[0]
+        stated = _STATED.search(clause)
+        if stated:
+            return stated.group(1)
+    return None
 
 
 @dataclass(frozen=True)
@@ -62,17 +115,53 @@ class Derivation:
     operands: tuple[str, ...]  # the source words the operands come from
 
 
-def remainder(sentence: str, focus: str | None) -> Derivation | None:
-    """'... four of its 11 clinics' -> 11 - 4 = 7 clinics remain (focus must match the noun)."""
+NEGATION = re.compile(r"\b(not|n't|never|no longer|lack\w*|without|stay(?:ed)? away|boycott\w*|absent|skipped|"
+                      r"failed to|yet to|unable to)\b|n't\b", re.I)
+_OF_THEM = re.compile(rf"\b{_NUM}\s+of\s+(?:them|these|those)\b", re.I)
+
+
+def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[str], int, str, str, str]]:
+    """(match, where its clause starts, part, total, noun) for "four of its 11 clinics", and for "opened 26 shelters ...,
+    but only 19 of them" (the total is the nearest earlier count of the noun)."""
+    out = []
     for m in _PART_OF_TOTAL.finditer(sentence):
-        part, total = to_number(m.group(1)), to_number(m.group(2))
         words = m.group(3).split()
         noun = next((w for w in words if focus and stem(w.lower()) == focus), None if focus else words[0])
-        if part is None or total is None or part > total or noun is None:
+        if noun:
+            out.append((m, m.start(3), m.group(1), m.group(2), noun))
+    for m in _OF_THEM.finditer(sentence):
+        earlier = [n for n in NUMBER.finditer(sentence[:m.start()])
+                   if focus and any(stem(w.lower()) == focus for w in
+                                    re.findall(r"[A-Za-z][\w'-]*", sentence[n.end():n.end() + 40])[:3])]
+        if earlier:
+            noun = next(w for w in re.findall(r"[A-Za-z][\w'-]*", sentence[earlier[-1].end():])
+                        if stem(w.lower()) == focus)
+            out.append((m, m.end(), m.group(1), earlier[-1].group(1), noun))
+    return out
+
+
+def remainder(sentence: str, focus: str | None, negated: bool = False,
+              predicate: str | None = None) -> Derivation | None:
+    """The rest of a total, when the question asks for the other side of what the sentence counts.
+
+    "how many remain" of "pulled out of eight of its 13 camps" -> 13 - 8 = 5 camps remain;
+    "how many had not reported" of "11 of its 15 districts had reported" -> 15 - 11 = 4.
+    Nothing when both sides say the same thing ("how many remain closed" of "4 of 11 remain
+    closed", "how many had not" of "3 of 9 had not"): that count answers as written.
+    """
+    for m, after, part_word, total_word, noun in _parts_of_totals(sentence, focus):
+        part, total = to_number(part_word), to_number(total_word)
+        if part is None or total is None or part > total:
             continue
+        clause = re.split(r"[,;]\s|\.\s", sentence[after:])[0]
+        lead = sentence[max(0, m.start() - 30):m.start()]
+        if negated == bool(NEGATION.search(clause) or NEGATION.search(lead)):
+            said = {stem(t.lower()) for t in re.findall(r"[A-Za-z][\w'-]*", clause)}
+            if negated or (predicate and predicate in said):
+                continue  # the sentence counts what the question asks about
         left = total - part
-        return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} remain",
-                          (m.group(1), m.group(2)))
+        tail = "remain" if not negated else f"are the rest of the {fmt(total)}"
+        return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} {tail}", (part_word, total_word))
     return None
 
 

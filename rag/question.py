@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .numbers import NEGATION
 from .text import STOPWORDS, content_terms, stem, tokens
 
 _TYPES: tuple[tuple[str, str], ...] = (
@@ -44,6 +45,7 @@ class Question:
     focus_word: str | None  # the same noun as written
     names: tuple[str, ...]  # capitalised names as written
     remainder: bool  # asks for what is left ("still", "remain")
+    negated: bool  # a count of what did not happen ("had not reported", "lacked", "stayed away")
     define: bool  # asks what or who a name is: "Who is X?", "What does X stand for?"
     anaphoric: bool
 
@@ -69,15 +71,15 @@ def _focus(text: str, qtype: str) -> str | None:
     """The head noun as written (lower case), or None."""
     low = text.lower()
     m = (re.search(r"\bhow (?:many|much)\s+(?:more\s+)?([\w\s'’-]+)", low)
+         or re.search(r"\bname of (?:(?:the|a|an)\s+)?([\w\s'’-]+)", low)
          or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
-         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low)
-         or re.search(r"\bname of (?:the|a|an)\s+([\w\s'’-]+)", low))
+         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low))
     if not m:
         return None
     head = None
     for w in tokens(m.group(1)):
-        if w in _VERBISH or (w in STOPWORDS and head is not None):
-            break
+        if w in _VERBISH or (head is not None and (w in STOPWORDS or w.endswith(("ed", "ing")))):
+            break  # "how many shelters opened by ...", "how many trucks carrying ..."
         if w not in STOPWORDS:
             head = w
     return head
@@ -93,5 +95,6 @@ def analyse(text: str) -> Question:
     return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=stem(focus) if focus else None,
                     focus_word=focus,
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
+                    negated=bool(NEGATION.search(t)) and qtype == "numeric",
                     anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1
                     or (bool(re.search(r"\b(its|their|his|her)\b", low)) and not _names(t)))

@@ -75,6 +75,8 @@ class _Bm25Index:
         self.article_terms: dict[str, set[str]] = {}
         for c, doc in zip(self.chunks, corpus, strict=True):
             self.article_terms.setdefault(c.article_id, set()).update(doc)
+        days = [c.published for c in self.chunks if c.published]
+        self.span = (min(days), max(days)) if days else None
         if corpus:
             self.retriever.index(corpus, show_progress=False)
 
@@ -123,6 +125,18 @@ class HybridRetriever:
             self._fingerprint = fp
             log.info("BM25 index rebuilt: %d chunks in %.0f ms", len(self._bm25.chunks),
                      (time.perf_counter() - t) * 1e3)
+
+    def indexed_chunks(self) -> list[Chunk]:
+        """The chunks answers may cite: complete articles, syndicated copies left out."""
+        self.refresh()
+        assert self._bm25 is not None
+        return self._bm25.chunks
+
+    def published_span(self) -> tuple[date, date] | None:
+        """The oldest and newest publication dates of the indexed (citable) chunks."""
+        self.refresh()
+        assert self._bm25 is not None
+        return self._bm25.span
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency of a stemmed term over the indexed chunks."""

@@ -136,10 +136,13 @@ def indexed_sentences(assistant: Assistant) -> list[Sentence]:
     """Every sentence of every complete indexed article, oldest article first, in text order."""
     assistant.warm_up()
     complete = set(assistant.store.manifest())
-    chunks = sorted((c for c in assistant.store.iter_chunks() if c.article_id in complete),
-                    key=lambda c: (c.published or date.min, c.article_id, c.start))
+    return sentences_of([c for c in assistant.store.iter_chunks() if c.article_id in complete])
+
+
+def sentences_of(chunks: Sequence[Chunk]) -> list[Sentence]:
+    """The sentences of ``chunks``, oldest article first, in text order."""
     out = []
-    for c in chunks:
+    for c in sorted(chunks, key=lambda c: (c.published or date.min, c.article_id, c.start)):
         pos = 0
         for para in [*_PARAGRAPH.split(c.text)]:
             base = c.text.index(para, pos)
