@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .dates import has_temporal
-from .numbers import has_number, number_before
+from .numbers import NAME_LIST, has_number, number_before
 from .question import Question
 from .text import stem, tokens
 
@@ -20,9 +20,10 @@ MOTION = re.compile(r"\b(head\w*|going|go|bound|travel\w*|mov\w*|destination|sen
 _DURATION = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"several|few)[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
 _SITE = re.compile(r"\b(?:in|at|inside|into|near)\s+(?:(?:a|an|the|their|its|two|three|several|makeshift|disused|"
-                   r"local|nearby|[a-z]+-?[a-z]*)\s+){0,3}(?:schools?|camps?|churche?s?|mosques?|stadiums?|factor(?:y|ies)|"
+                   r"local|nearby|[A-Za-z][a-z]+-?[a-z]*)\s+){0,3}(?:schools?|camps?|churche?s?|mosques?|stadiums?|factor(?:y|ies)|"
                    r"buildings?|villages?|towns?|hospitals?|tents?|shelters?|warehouses?|halls?|bases?|forests?|hills?|"
                    r"mountains?|islands?|barracks|compounds?|prisons?|border|capital|port|airport)\b", re.I)
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40},\s*[A-Z][\w .'’-]{1,40}\s*(?:\([^)]{1,30}\))?\s*[—–-]")
 _PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
 
 
@@ -46,10 +47,20 @@ def type_fit(q: Question, sent: str) -> float:
         places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked | _NOT_NAMES]
         if MOTION.search(q.text):  # "where was it heading?": a destination, "to X", "towards X"
             places = [m for m in places if m.group(0).split()[0].lower() in ("to", "towards", "toward", "into")]
-        return 1.0 if places or (not MOTION.search(q.text) and _SITE.search(sent)) else 0.0
+        staying = not MOTION.search(q.text)  # a dateline or "in schools" says where things happen, not where to
+        return 1.0 if places or (staying and (_SITE.search(sent) or _DATELINE.match(sent))) else 0.0
     if q.qtype == "who":
         return 1.0 if named(q, sent) else -1.0
+    if _WHICH_PLURAL.match(q.text) and q.focus_word in _NAMED_PLURALS:
+        return 1.0 if NAME_LIST.search(sent) else 0.0  # "which countries ...": several names, "A, B and C"
     return 0.0
+
+
+_WHICH_PLURAL = re.compile(r"^(?:which|what)\s", re.I)
+_NAMED_PLURALS = frozenset("""
+    countries nations nationalities towns cities villages groups organisations organizations agencies districts
+    provinces regions bases camps parties states members donors
+""".split())  # noqa: SIM905
 
 
 _THINGS = frozenset("""
@@ -105,7 +116,8 @@ _ORG_WORDS = frozenset("""
     crescent cross committee bank group agency organisation organization coordination liberation
     movement government republic province river road city state states school university battalion
     brigade company corporation news post wire daily herald times press agence programme program
-    fund court assembly
+    fund court assembly alliance association institute foundation society network centre center initiative
+    relief medical health monitoring commission observatory council
 """.split())  # noqa: SIM905
 _NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
                        r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")

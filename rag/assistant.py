@@ -207,10 +207,7 @@ class Assistant:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
-        # the previous turn found the passages; the sentences are scored against this turn's own words
-        # (with the person "he" / "she" stands for)
-        scoring = standalone if _PERSON_PRONOUN.search(q) else q
-        result, _ = self.extractive.answer(_analysed(q, standalone), scoring, retrieved, empty_index=empty)
+        result, _ = self.extractive.answer(_analysed(q, standalone), standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
                         retrieved=tuple(retrieved), standalone_question=standalone)

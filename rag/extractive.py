@@ -26,7 +26,18 @@ from .citations import INSTRUCTION, make_citation
 from .dates import ELAPSED, annotate_relative_dates, elapsed, has_temporal
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
-from .numbers import NUMBER, Derivation, counted_as, figure_before, fmt, list_count, number_before, remainder, to_number
+from .numbers import (
+    NUMBER,
+    Derivation,
+    counted_as,
+    figure_before,
+    fmt,
+    list_count,
+    number_before,
+    remainder,
+    same_action,
+    to_number,
+)
 from .prompts import Prompt
 from .question import Question
 from .text import content_terms, sentence_spans, stem, tokens
@@ -106,7 +117,9 @@ class ExtractiveAnswerer:
                 # a sentence and the next one that carries the thought on ("It was forced ...") as one unit
                 if i + 1 < len(spans):
                     s2, e2 = spans[i + 1]
-                    if "\n\n" not in sc.chunk.text[e:s2] and _PRONOUN_START.match(sc.chunk.text[s2:e2]):
+                    # for "why", any next sentence of the paragraph: the cause often follows the claim
+                    if "\n\n" not in sc.chunk.text[e:s2] and (q.qtype == "why"
+                                                               or _PRONOUN_START.match(sc.chunk.text[s2:e2])):
                         cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e2,
                                                sc.chunk.text[s:e2]))
         if not cands:
@@ -150,7 +163,8 @@ class ExtractiveAnswerer:
             derivation = self._derive(q, cands[:3]) or self._sum(q, cands[:6])
         if reason is None and derivation is None:
             cands, reason = self._gate(q, cands)
-        if reason is None and (not cands or probability(cands[0].score) < self.threshold):
+        spelled_out = q.define and cands and (cands[0].features or {}).get("type_fit", 0.0) > 0  # "X (ABC)"
+        if reason is None and (not cands or (probability(cands[0].score) < self.threshold and not spelled_out)):
             reason = ""
         if reason is not None:
             return Extracted(self.prompts["abstain"].render(reason=reason), (), True, reason.strip()), cands
@@ -170,9 +184,9 @@ class ExtractiveAnswerer:
             defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0]
             if defining:
                 return defining, None
-        if q.qtype == "where":  # name a place ("where was it heading?": a destination)
-            placed = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
-            return (placed or top), None
+        if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
+            fitting = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
+            return (fitting or top), None
         if q.qtype == "who":
             top = [c for c in cands[:8] if named(q, c.text)]
             return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
@@ -192,7 +206,8 @@ class ExtractiveAnswerer:
             if span and c.chunk.published:
                 d = elapsed(c.text, c.chunk.published, (span.group("unit") or "days").lower())
             elif q.remainder or q.negated:
-                d = remainder(c.text, q.focus, q.negated, predicate(q))
+                # "still have to leave", "how many more": the rest of the same action, whatever its verb
+                d = remainder(c.text, q.focus, q.negated, None if _TO_DO.search(q.text) else predicate(q))
             elif q.focus and not any(number_before(x.text, q.focus) for x in top):
                 noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
                 d = list_count(c.text, noun)
@@ -222,6 +237,7 @@ class ExtractiveAnswerer:
                 parts.append((figure, c))
             if len(parts) == n:
                 break
+        parts.sort(key=lambda p: _reading_order(p[1]))
         values = [to_number(f) for f, _ in parts]
         if len(parts) < n or any(v is None for v in values):
             return None
@@ -265,11 +281,13 @@ class ExtractiveAnswerer:
             same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
             overlaps = any(_overlap(c, x) for x in chosen)
             fits = (c.features or {}).get("type_fit", 0.0) >= (best.features or {}).get("type_fit", 0.0)
+            if q.qtype == "numeric" and q.focus and number_before(c.text, q.focus):
+                fits = fits and set(numbers_in(c.text)) <= set(numbers_in(best.text))  # never two figures of one count
             if not overlaps and fits and not c.covered <= covered and (
                     c.score >= best.score - margin or (same_chunk and c.score >= best.score - 2 * margin)):
                 chosen.append(c)
                 covered |= c.covered
-        chosen.sort(key=lambda c: (c.chunk.article_id, c.start))
+        chosen.sort(key=_reading_order)
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -295,11 +313,17 @@ class ExtractiveAnswerer:
         return Extracted(head + " ".join(parts), tuple(citations), False)
 
 
+_TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
 Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
 _SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
                   r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
 _HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
+
+
+def _reading_order(c: Candidate) -> tuple[date, str, int]:
+    """Older sources first, then each article in text order."""
+    return c.chunk.published or date.min, c.chunk.article_id, c.start
 
 
 def _overlap(a: Candidate, b: Candidate) -> bool:
@@ -309,7 +333,7 @@ def _overlap(a: Candidate, b: Candidate) -> bool:
 def same_verb(q: Question, sentence: str) -> bool:
     """The sentence counts the asked-about noun under a verb the question uses (or none)."""
     verb = counted_as(sentence, q.focus) if q.focus else None
-    return verb is None or verb in q.terms
+    return verb is None or verb in q.terms or any(same_action(verb, t) for t in q.terms)
 
 
 def probability(score: float) -> float:

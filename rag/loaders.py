@@ -25,8 +25,6 @@ log = logging.getLogger(__name__)
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 _CAPTION = re.compile(r"(\bPHOTO\s*[|:/]|\|\s*(AFP|REUTERS|AP|FILE|GETTY)\s*$|^\(?(photo|image)\s*:)", re.I)
-_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?\s*(?:\([^)]{1,30}\))?\s*[—–]\s*|"
-                       r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,40})?\s*(?:\([^)]{1,30}\))?\s+-{1,2}\s+")
 _CROSSLINK = re.compile(r"^(read|also read|read more|read also|see also|related)\s*:", re.I)
 
 
@@ -65,10 +63,8 @@ def clean_body(text: str) -> str:
     for block in re.split(r"\n\s*\n", normalise(text)):
         lines = [ln for ln in block.split("\n") if ln.strip() and not is_boilerplate(ln)]
         if lines:
-            para = " ".join(lines)
-            if not paragraphs:  # "DORVAN, Velmora — ..." : the dateline is not content
-                para = _DATELINE.sub("", para, count=1)
-            paragraphs.append(para)
+            # the dateline ("DORVAN, Velmora — ...") stays: "talks in this lakeside town" means that place
+            paragraphs.append(" ".join(lines))
     return "\n\n".join(paragraphs)
 
 

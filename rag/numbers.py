@@ -16,10 +16,10 @@ from .text import NUMBER_WORDS, STOPWORDS, stem
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 NUMBER = re.compile(rf"\b{_NUM}\b", re.I)
-_PART_OF_TOTAL = re.compile(rf"\b{_NUM}\s+(?:out\s+)?of\s+(?:(?:its|the|their|his|her|our|all|a|an)\s+)?"
+_PART_OF_TOTAL = re.compile(rf"\b{_NUM}\s+(?:out\s+)?of\s+(?:(?:its|the|their|his|her|our|all|a|an)\s+)?(?:\w+['’]s\s+)?"
                             rf"(?:(?:planned|original|total|initial|estimated)\s+)?{_NUM}((?:\s+[A-Za-z][\w-]*){{1,3}})", re.I)
 _CAP = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
-_LIST = re.compile(rf"({_CAP}(?:\s*,\s*{_CAP}){{1,}}\s*,?\s+and\s+{_CAP})")
+NAME_LIST = re.compile(rf"({_CAP}(?:\s*,\s*{_CAP}){{1,}}\s*,?\s+and\s+{_CAP})")
 
 
 def to_number(token: str) -> float | None:
@@ -46,11 +46,19 @@ def figure_before(text: str, noun_stem: str) -> str | None:
     >>> figure_before("The second convoy, of 31 trucks, crossed", "truck")
     '31'
     """
+    verbs = _EVENT_NOUNS.get(noun_stem, ())
     for m in NUMBER.finditer(text):
-        following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])[:3]
-        if any(stem(w.lower()) == noun_stem for w in following):
+        following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])
+        if any(stem(w.lower()) == noun_stem for w in following[:3]):
             return m.group(1)
+        if verbs and any(stem(w.lower()).startswith(verbs) for w in following[:5]):
+            return m.group(1)  # "deaths" asked, "37 people had died" said
     return number_of(text, noun_stem)
+
+
+# counts asked as a noun and reported with a verb: "how many deaths" / "37 people died"
+_EVENT_NOUNS = {"death": ("die", "dead", "kill"), "casualti": ("die", "dead", "kill", "wound", "injur"),
+                "fatal": ("die", "dead", "kill"), "injuri": ("injur", "wound"), "arrest": ("arrest", "detain")}
 
 
 def number_before(text: str, noun_stem: str) -> bool:
@@ -140,6 +148,33 @@ def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[st
     return out
 
 
+# verb stems (Snowball) that say the same thing, and the other side of it, in briefing copy
+_GROUPS = [
+    ({"open", "reopen", "resum", "restor", "restart", "oper", "function"}, {"close", "shut", "suspend", "halt", "stop", "clos"}),
+    ({"return", "resettl", "went home"}, {"displac", "fled", "flee", "uproot", "evacu"}),
+    ({"releas", "freed", "free", "exchang"}, {"held", "hold", "detain", "captur", "kidnap", "abduct", "imprison"}),
+    ({"withdraw", "withdrawn", "pull", "left", "leav", "hand", "vacat", "quit", "evacu"}, {"remain", "stay", "kept",
+                                                                                           "keep"}),
+    ({"reach", "arriv", "deliv", "cross", "got"}, {"wait", "stuck", "block", "turn", "stop", "held"}),
+]
+_SAME = {w: g for pair in _GROUPS for g in pair for w in g}
+_OPPOSITE = {w: pair[1 - i] for pair in _GROUPS for i, g in enumerate(pair) for w in g}
+_PLAIN = {"remain", "left", "rest", "outstand"}  # "how many remain": the rest of whatever the total lost
+
+
+def _kin(verb: str, said: set[str], table: dict[str, set[str]]) -> bool:
+    """Is a word of ``said`` the same as (or the opposite of) ``verb``? Stems compared by prefix."""
+    if table is _SAME and verb in said:
+        return True
+    kin = next((v for k, v in table.items() if verb.startswith(k)), set())
+    return any(w.startswith(k) for w in said for k in kin)
+
+
+def same_action(a: str, b: str) -> bool:
+    """Do two verb stems say the same thing ("fled", "displac")?"""
+    return a == b or _kin(a, {b}, _SAME)
+
+
 def remainder(sentence: str, focus: str | None, negated: bool = False,
               predicate: str | None = None) -> Derivation | None:
     """The rest of a total, when the question asks for the other side of what the sentence counts.
@@ -154,11 +189,13 @@ def remainder(sentence: str, focus: str | None, negated: bool = False,
         if part is None or total is None or part > total:
             continue
         clause = re.split(r"[,;]\s|\.\s", sentence[after:])[0]
-        lead = sentence[max(0, m.start() - 30):m.start()]
+        lead = re.split(r"[,;]\s|\.\s", sentence[max(0, m.start() - 40):m.start()])[-1]
         if negated == bool(NEGATION.search(clause) or NEGATION.search(lead)):
-            said = {stem(t.lower()) for t in re.findall(r"[A-Za-z][\w'-]*", clause)}
-            if negated or (predicate and predicate in said):
+            said = {stem(t.lower()) for t in re.findall(r"[A-Za-z][\w'-]*", f"{lead} {clause}")}
+            if negated or (predicate and _kin(predicate, said, _SAME)):
                 continue  # the sentence counts what the question asks about
+            if predicate and predicate not in _PLAIN and not _kin(predicate, said, _OPPOSITE):
+                continue  # "still closed" of "suspended 15 of 22": not sure it is the other side; quote it
         left = total - part
         tail = "remain" if not negated else f"are the rest of the {fmt(total)}"
         return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} {tail}", (part_word, total_word))
@@ -168,7 +205,7 @@ def remainder(sentence: str, focus: str | None, negated: bool = False,
 def list_count(sentence: str, noun: str) -> Derivation | None:
     """Count the names in an 'A, B, C and D' list: 'Norway, Chile, Senegal and Indonesia' -> 4."""
     best: list[str] = []
-    for m in _LIST.finditer(sentence):
+    for m in NAME_LIST.finditer(sentence):
         items = [i.strip() for i in re.split(r"\s*,\s*|\s+and\s+", m.group(1)) if i.strip()]
         if len(items) > len(best):
             best = items

@@ -16,7 +16,8 @@ from .numbers import NEGATION
 from .text import STOPWORDS, content_terms, stem, tokens
 
 _TYPES: tuple[tuple[str, str], ...] = (
-    ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"),
+    ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"
+                r"|^what (?:is|was|are|were) the (?:\w+ ){0,3}(?:estimate|figure|number|toll|count|total|tally)s? of\b"),
     ("when", r"^(when|since when|until when|what (date|day|year|month|time)|on what (date|day)|in what year|which (date|day|year|month))\b|\b(on|in) what (date|day|year)\b"),
     ("who", r"^(who|whom|whose)\b|^what is the name of\b|^name the\b"),
     ("where", r"^(where|to where|from where|which (town|city|country|place|region|area|village|province|camp|base)s?\b)"),
@@ -24,7 +25,8 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
-_DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?[A-Z][\w'’ -]*\??$|\bstand for\b|\bwhat does [A-Z]\w* mean\b")
+_DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?[A-Z][\w'’ -]*\??$|\bstand for\b|"
+                     r"\bwhat does [A-Z]\w* mean\b|\bfull name\b|\bshort for\b|\bacronym\b|\babbreviation\b")
 _TIME_WORDS = frozenset("""
     january february march april may june july august september october november december monday
     tuesday wednesday thursday friday saturday sunday mid early late end
@@ -72,6 +74,7 @@ def _focus(text: str, qtype: str) -> str | None:
     low = text.lower()
     m = (re.search(r"\bhow (?:many|much)\s+(?:more\s+)?([\w\s'’-]+)", low)
          or re.search(r"\bname of (?:(?:the|a|an)\s+)?([\w\s'’-]+)", low)
+         or re.search(r"\b(?:estimate|figure|number|count|total|tally)s? of (?:(?:the|a|an)\s+)?([\w\s'’-]+)", low)
          or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
          or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low))
     if not m:

@@ -1,0 +1,152 @@
+"""The answerer's reading of numbers, names and time: complements of what a sentence counts
+(only when the question asks for the other side), "N of them", days between two dates, sums
+across sentences, named things, rank qualifiers ("deputy" is not "overall"), pronoun follow-ups
+and datelines. Pure functions first, then the real pipeline over two small fictional articles
+written here (real Chroma, the real embedder, no LLM)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from rag.answer_types import named, predicate, rank_conflict
+from rag.assistant import condense
+from rag.dates import elapsed
+from rag.numbers import counted_as, figure_before, remainder
+from rag.question import analyse
+
+
+@pytest.mark.parametrize("sentence, focus, negated, pred, expected", [
+    ("The UN force has so far pulled out of eight of its 13 camps.", "camp", False, "remain", 5),
+    ("It said it had reopened four of its 11 clinics in Dorvan.", "clinic", False, "close", 7),  # opposite verb
+    ("By Monday, 11 of its 15 districts had reported flooding.", "district", True, "report", 4),  # "had not reported"
+    ("It opened 26 shelters in schools, but only 19 of them had clean water.", "shelter", True, "lack", 7),
+    ("Seven of the 12 member states sent observers.", "state", True, "stay", 5),  # "stayed away"
+    ("Four of the 11 clinics remain closed.", "clinic", False, "remain", None),  # says it already
+    ("Three of the 9 checkpoints have not reopened.", "checkpoint", True, "reopen", None),  # both negative
+    ("It suspended work at 15 of its 22 clinics on Monday.", "clinic", False, "close", None),  # same side: quote it
+])
+def test_remainder_only_for_the_other_side(sentence, focus, negated, pred, expected):
+    d = remainder(sentence, focus, negated, pred)
+    assert (d.value if d else None) == expected
+    if d:
+        assert f"= {expected} " in d.expression
+
+
+def test_figures_and_their_verbs():
+    assert figure_before("The second convoy, of 31 trucks, crossed.", "truck") == "31"
+    assert figure_before("The number of people displaced has risen to 18,900, she said.", "peopl") == "18,900"
+    assert counted_as("about 9,500 displaced people had returned home", "peopl") == "return"
+    assert counted_as("About 38,000 people have been displaced", "peopl") == "displac"
+
+
+def test_elapsed_days_between_two_dates():
+    d = elapsed("The convoy turned back on 16 September reached the town on 21 September.", date(2025, 9, 24))
+    assert d is not None and d.value == 5 and d.expression.endswith("= 5 days")
+    assert elapsed("The convoy arrived on 21 September.", date(2025, 9, 24)) is None
+
+
+def test_named_things_ranks_and_predicates():
+    agency = analyse("What is the name of the country's national disaster agency?")
+    assert named(agency, "The national disaster agency, DIRA, said it opened shelters.") == ["DIRA"]
+    boss = analyse("What is the name of the group's overall commander?")
+    deputy = "The rebel team is headed by the group's deputy commander, Yusuf Karadi."
+    assert rank_conflict(boss, deputy) and named(boss, deputy) == []
+    assert named(analyse("Who is the group's deputy commander?"), deputy) == ["Yusuf Karadi"]
+    assert predicate(analyse("How many checkpoints on the Port Calder road were still closed?")) == "close"
+    assert predicate(analyse("How many UN camps remain in Mali?")) == "remain"
+
+
+def test_pronoun_follow_up_takes_the_person_the_answer_named():
+    history = [("user", "Who is the governor of the province?"),
+               ("assistant", "The deputy, Piet Lannoy, spoke first; the provincial governor, Anja Verholt, "
+                             "said 37 people died. [1]")]
+    assert condense("What figures did she give?", history) == "Anja Verholt What figures did she give?"
+    assert condense("Where is it?", history).startswith("Who is the governor of the province?")
+
+
+RIVERTON = """---
+title: "Floods cut off Riverton district"
+date: 2025-09-17
+source: "Fictional Wire (test fixture)"
+---
+ORSK, Norland — Flash floods have cut off Riverton district, the provincial governor, Anja Verholt, said on Wednesday.
+
+By Tuesday evening, 11 of the province's 15 districts had reported flooding, she said.
+She said at least 37 people had died.
+
+The national disaster agency, DIRA, said it had opened 26 temporary shelters in schools,
+but only 19 of them had clean water.
+
+A first aid convoy of 12 trucks reached Riverton on Tuesday.
+The convoy had been turned back at Kell Bridge on 9 September and reached Riverton on 16 September.
+
+The rebel delegation is headed by the group's deputy commander, Yusuf Karadi.
+"""
+
+TALKS = """---
+title: "Second convoy reaches Riverton as talks open"
+date: 2025-09-24
+source: "Fictional Wire (test fixture)"
+---
+A second convoy, of 20 trucks, reached Riverton on Monday, the disaster agency said.
+
+Talks between the government and the Norland Freedom Front (NFF) opened in this lakeside town on Tuesday.
+"""
+
+
+@pytest.fixture(scope="module")
+def floods(embeddings, tmp_path_factory):
+    from rag import Assistant, Settings
+
+    folder = tmp_path_factory.mktemp("floods")
+    (folder / "riverton.md").write_text(RIVERTON, encoding="utf-8")
+    (folder / "talks.md").write_text(TALKS, encoding="utf-8")
+    a = Assistant(Settings(data_dir=tmp_path_factory.mktemp("floods-index")), embeddings=embeddings)
+    assert a.ingest([folder]).added == 2
+    return a
+
+
+def _cited(answer, assistant):
+    assert not answer.abstained and answer.citations
+    for c in answer.citations:
+        assert assistant.article_text(c.article_id)[c.start:c.end] == c.quote
+
+
+@pytest.mark.parametrize("question, shown, quoted", [
+    ("How many districts had not reported flooding by Tuesday evening?", "15 - 11 = 4", "11 of the province's 15"),
+    ("How many of the temporary shelters lacked clean water?", "26 - 19 = 7", "only 19 of them"),
+    ("How many days passed between the convoy being turned back and it reaching Riverton?",
+     "16 September 2025 - 9 September 2025 = 7 days", "turned back at Kell Bridge"),
+    ("How many trucks did the two convoys bring to Riverton altogether?", "12 + 20 = 32 trucks", "12 trucks"),
+])
+def test_derived_numbers_show_their_arithmetic_and_cite_each_operand(floods, question, shown, quoted):
+    a = floods.ask(question)
+    _cited(a, floods)
+    assert shown in a.text
+    assert any(quoted in c.quote for c in a.citations)
+    if "+" in shown:
+        assert {c.title for c in a.citations} == {"Floods cut off Riverton district",
+                                                   "Second convoy reaches Riverton as talks open"}
+
+
+def test_follow_up_she(floods):
+    first = "Who is the provincial governor?"
+    answer = floods.ask(first)
+    assert "Anja Verholt" in answer.text
+    follow = floods.ask("How many deaths did she report?", [("user", first), ("assistant", answer.text)])
+    _cited(follow, floods)
+    assert "37" in follow.text
+
+
+def test_define_rank_and_dateline(floods):
+    full = floods.ask("What is the full name of the group known as the NFF?")
+    _cited(full, floods)
+    assert "Norland Freedom Front" in full.text
+    assert floods.ask("Who is the rebel group's overall commander?").abstained  # only a deputy is named
+    agency = floods.ask("What is the name of the national disaster agency?")
+    assert "DIRA" in agency.text
+    where = floods.ask("Where did the governor speak about the floods?")  # the dateline says where
+    _cited(where, floods)
+    assert "ORSK" in where.text
