@@ -34,6 +34,7 @@ EXAMPLES: list[tuple[str, ...]] = [
     ("How many UN camps remain in Mali?",),
     ("Why did the convoy leave without air support?",),
     ("How many peacekeepers were in the final convoy?", "Which countries did those peacekeepers come from?"),
+    ("What happened after 1 November?",),
 ]
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GENERIC_ERROR = "Something went wrong while answering; the details are in the server log. Try again."

@@ -113,6 +113,18 @@ def test_answer_links_to_the_highlighted_sentence(page):
     page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
 
 
+def test_time_window_answer_lists_dated_cited_events(page):
+    from playwright.sync_api import expect
+
+    page.get_by_text("What happened after 1 November?").click()
+    answer = page.locator("#chat .answer:not(.pending)").last
+    expect(answer).to_contain_text("after 1 November 2023", timeout=30_000)
+    expect(answer).to_contain_text("8 Nov 2023")
+    assert answer.locator("a.cite-badge").count() >= 3
+    assert answer.locator("br").count() >= 3  # one event per line
+    expect(page.locator("#sources .latest .cite-card").first).to_contain_text("9 November 2023")
+
+
 def test_follow_up_example_and_errors_keep_the_conversation(page):
     from playwright.sync_api import expect
 
