@@ -18,7 +18,8 @@ _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|si
 MOTION = re.compile(r"\b(head\w*|going|go|bound|travel\w*|mov\w*|destination|send\w*|sent|fle\w*|"
                      r"return\w*|driv\w*|walk\w*|transferr?\w*|relocat\w*)\b", re.I)
 _DURATION = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                       r"several|few)[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?)\b", re.I)
+                       r"several|few)[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
+                       r"(?!\s+(?:ago|earlier|later))", re.I)  # "a week ago" is a date, not a duration
 _SITE = re.compile(r"\b(?:in|at|inside|into|near)\s+(?:(?:a|an|the|their|its|two|three|several|makeshift|disused|"
                    r"local|nearby|[A-Za-z][a-z]+-?[a-z]*)\s+){0,3}(?:schools?|camps?|churche?s?|mosques?|stadiums?|factor(?:y|ies)|"
                    r"buildings?|villages?|towns?|hospitals?|tents?|shelters?|warehouses?|halls?|bases?|forests?|hills?|"

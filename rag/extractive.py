@@ -249,8 +249,9 @@ class ExtractiveAnswerer:
     @staticmethod
     def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:
         """An older source's figure for the same count, when it differs (the figure changed)."""
-        if q.qtype != "numeric" or not q.focus or best.chunk.published is None or has_temporal(q.text):
-            return None  # a question that names its time ("in mid-March", "since January") gets that figure
+        if q.qtype != "numeric" or not q.focus or best.chunk.published is None or has_temporal(q.text) \
+                or _ANCHORED.match(q.text):
+            return None  # a question naming its time ("in mid-March", "when the convoy got through") gets that figure
         mine = set(numbers_in(best.text))
         for c in cands[:6]:
             older = c.chunk.published and c.chunk.published < best.chunk.published
@@ -261,7 +262,8 @@ class ExtractiveAnswerer:
 
     def _compose(self, q: Question, cands: list[Candidate], derivation: Derived | None) -> Extracted:
         best = derivation[1][0] if derivation else cands[0]
-        if not derivation and q.qtype == "numeric" and q.focus:  # the newest close contender answers
+        anchored = has_temporal(q.text) or bool(_ANCHORED.match(q.text))  # the question names its own time
+        if not derivation and q.qtype == "numeric" and q.focus and not anchored:  # the newest close contender
             newer = [c for c in cands[:4] if c.score >= best.score - 2.0 and number_before(c.text, q.focus)
                      and same_verb(q, c.text)
                      and (c.chunk.published or date.min) > (best.chunk.published or date.min)]
@@ -313,6 +315,7 @@ class ExtractiveAnswerer:
         return Extracted(head + " ".join(parts), tuple(citations), False)
 
 
+_ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # "When the convoy got through, ..."
 _TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
 Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
 _SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from rag.answer_types import named, predicate, rank_conflict
+from rag.answer_types import named, predicate, rank_conflict, type_fit
 from rag.assistant import condense
 from rag.dates import elapsed
 from rag.numbers import counted_as, figure_before, remainder
@@ -56,6 +56,15 @@ def test_named_things_ranks_and_predicates():
     assert named(analyse("Who is the group's deputy commander?"), deputy) == ["Yusuf Karadi"]
     assert predicate(analyse("How many checkpoints on the Port Calder road were still closed?")) == "close"
     assert predicate(analyse("How many UN camps remain in Mali?")) == "remain"
+
+
+def test_durations_and_lists():
+    how_long = analyse("How long did the second convoy take?")
+    assert type_fit(how_long, '"The journey took 11 hours.') == 1.0
+    assert type_fit(how_long, "It blocked the road a week ago.") == -1.0  # a date, not a duration
+    which = analyse("Which countries did the peacekeepers come from?")
+    assert type_fit(which, "848 peacekeepers from Bangladesh, Chad, Egypt, Guinea and Nepal left.") == 1.0
+    assert type_fit(which, "The convoy faced bad weather.") == 0.0
 
 
 def test_pronoun_follow_up_takes_the_person_the_answer_named():
