@@ -1,4 +1,4 @@
-"""Answers to "what happened after 1 November?" and "latest on Kidal": a list of dated
+"""Answers to "what happened after 1 November?" and "latest on Dorvan": a list of dated
 developments, each line quoting and citing its sentence, instead of one best passage.
 
 A period question lists the events the sources date inside the window (``rag.timeline``: one
@@ -6,7 +6,7 @@ event per sentence with an explicit date, weekdays resolved), in date order, pla
 such. A "latest" question lists what the newest sources say about the topic, newest first: dated
 events and, from the articles themselves, undated sentences carrying a number, a date or a named
 actor, dated by their article (a plan counts from the day it was announced). A topic left over
-from the question ("in Kidal", "about the convoy") keeps the sentences that mention it.
+from the question ("in Dorvan", "about the convoy") keeps the sentences that mention it.
 
 Only articles published on or after a window opens can report an event inside it, so the others
 are not read. When nothing qualifies the answer says so, with the period the sources cover.

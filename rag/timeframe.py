@@ -1,5 +1,5 @@
 """The time constraint of a question: "after 1 November", "since August", "before 2023",
-"between 1 and 8 November", "in October 2023", "in the last two weeks", "latest on Kidal".
+"between 1 and 8 November", "in October 2023", "in the last two weeks", "latest on Dorvan".
 
 Date expressions are found and parsed by ``rag.timeline.find_dates`` (regexes locate them,
 dateparser resolves them); this module reads the word in front of each one ("after", "since",
@@ -14,9 +14,9 @@ It also says whether the question asks for a list of developments ("what happene
 It does not retrieve or answer (see ``rag.chronicle``).
 
 >>> from datetime import date
->>> f = parse_timeframe("What happened in Kidal after 1 November?", date(2023, 11, 9))
+>>> f = parse_timeframe("What happened in Dorvan after 1 November?", date(2023, 11, 9))
 >>> f.date_from, f.date_to, f.events, f.topic
-(datetime.date(2023, 11, 2), None, True, 'Kidal')
+(datetime.date(2023, 11, 2), None, True, 'Dorvan')
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class TimeFrame:
     date_to: date | None  # last day of the window (inclusive)
     kind: str  # "after", "since", "before", "until", "within", "recent" or "latest"
     phrase: str  # the constraint as written
-    topic: str  # the question without its time words and scaffolding ("Kidal"); "" for none
+    topic: str  # the question without its time words and scaffolding ("Dorvan"); "" for none
     events: bool  # asks for a list of developments rather than one fact
     latest: bool
     state: bool = False  # asks how things stood ("still", "remain", "so far") rather than what happened
@@ -213,7 +213,7 @@ def parse_timeframe(question: str, reference: date) -> TimeFrame | None:
 
 def follow_up_timeframe(question: str, standalone: str, reference: date) -> TimeFrame | None:
     """The constraint of a turn that may lean on the previous one: "And after 5 November?" after
-    "What happened in Kidal after 1 November?" asks the same about a new window."""
+    "What happened in Dorvan after 1 November?" asks the same about a new window."""
     own = parse_timeframe(question, reference)
     if own is None or standalone == question or own.events or own.topic:
         return own

@@ -12,10 +12,8 @@ everything that comes from articles or users. ``BriefingError``s become short me
 import dataclasses
 import json
 import logging
-import re
 import shutil
 from collections.abc import Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +24,7 @@ from .assistant import Assistant
 from .errors import BriefingError
 from .loaders import SUPPORTED
 from .settings import Settings
+from .ui_input import FilterError, describe_filters, parse_day, parse_filters, safe_name, short_error
 from .ui_tabs import build_tabs
 
 log = logging.getLogger(__name__)
@@ -36,62 +35,10 @@ EXAMPLES: list[tuple[str, ...]] = [
     ("How many peacekeepers were in the final convoy?", "Which countries did those peacekeepers come from?"),
     ("What happened after 1 November?",),
 ]
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _GENERIC_ERROR = "Something went wrong while answering; the details are in the server log. Try again."
 CSS_PATH = Path(__file__).with_name("ui.css")
 JS_PATH = Path(__file__).with_name("ui.js")
 MAX_PANELS = 20  # sources of the latest answers kept in the panel
-
-
-class FilterError(ValueError):
-    """A filter the user typed cannot be used (bad date, empty range)."""
-
-
-def parse_day(value: str | None, label: str) -> date | None:
-    """``'2023-11-09'`` -> a date; blank -> None; anything else -> FilterError saying what to type."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:
-        if not _DAY.fullmatch(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
-    except ValueError:
-        raise FilterError(f"The {label} date “{text}” is not a date; use YYYY-MM-DD, e.g. 2023-11-09.") from None
-
-
-def parse_filters(article_ids: Sequence[str] | None, date_from: str | None, date_to: str | None) -> dict[str, Any]:
-    start, end = parse_day(date_from, "“from”"), parse_day(date_to, "“to”")
-    if start and end and start > end:
-        raise FilterError(f"The “from” date {start} is after the “to” date {end}; swap them.")
-    return {"article_ids": tuple(article_ids or ()), "date_from": start, "date_to": end}
-
-
-def describe_filters(f: dict[str, Any]) -> str:
-    """E.g. "2 chosen article(s), from 2023-11-01"; "" when no filter is set."""
-    parts = [f"{len(f['article_ids'])} chosen article(s)"] if f["article_ids"] else []
-    parts += [f"from {f['date_from']}"] if f["date_from"] else []
-    parts += [f"to {f['date_to']}"] if f["date_to"] else []
-    return ", ".join(parts)
-
-
-def safe_name(name: str) -> str:
-    """The basename of an uploaded file with anything odd replaced; never a path.
-
-    >>> safe_name("../../etc/passwd.txt"), safe_name("C:\\\\x\\\\a b.md"), safe_name("..")
-    ('passwd.txt', 'a b.md', 'upload')
-    """
-    base = Path(str(name).replace("\\", "/")).name
-    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" .")
-    return base or "upload"
-
-
-def _short_error(path: str, error: str) -> str:
-    """Drop the ``<path>: `` prefix the loaders put on messages (the UI shows the name itself)."""
-    for prefix in (path, Path(path).name):
-        if error.startswith(prefix + ": "):
-            return error[len(prefix) + 2:]
-    return error
 
 
 def _parse_history(history_json: str) -> list[dict[str, str]]:
@@ -223,7 +170,7 @@ class BriefingUI:
             report = self.assistant.ingest(staged, progress=callback)
             result.update(report.to_dict(), article_ids=list(report.article_ids))
             for f in report.failed:
-                failures.append((Path(f.path).name, _short_error(f.path, f.error)))
+                failures.append((Path(f.path).name, short_error(f.path, f.error)))
                 if Path(f.path).resolve().parent == upload_dir:
                     Path(f.path).unlink(missing_ok=True)
         # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
@@ -251,7 +198,7 @@ class BriefingUI:
             report = self.assistant.ingest_text(text, title=title.strip(), published=day)
         except (FilterError, BriefingError) as exc:
             return (render.error_html(str(exc)), *keep, *self.article_views(selected))
-        failures = [(title, _short_error(f.path, f.error)) for f in report.failed]
+        failures = [(title, short_error(f.path, f.error)) for f in report.failed]
         status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
         return (status, *(keep if failures else ("", "", "")), *self.article_views(selected))
 
