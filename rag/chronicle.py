@@ -51,10 +51,6 @@ class _Line:
         return self.sentence.chunk.published or self.day
 
 
-def _wanted(topic: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for t in content_terms(topic)))
-
-
 def _mentions(text: str, wanted: tuple[str, ...]) -> bool:
     """All topic words (stemmed) for a short topic, two thirds of them for a longer one."""
     have = {stem(t) for t in tokens(text)}
@@ -122,7 +118,7 @@ def _render(lines: list[_Line]) -> tuple[list[str], tuple[Citation, ...]]:
 
 def answer_dated(assistant: Assistant, question: str, frame: TimeFrame, filters: Filters) -> Answer:
     """The dated developments ``frame`` asks for, or an honest "none" with the period covered."""
-    wanted = _wanted(frame.topic)
+    wanted = tuple(content_terms(frame.topic))  # stemmed, without repeats
     chunks, capped = _pool(assistant, frame, filters, wanted)
     lines = _lines(sentences_of(chunks), frame, wanted)
     about = f" about {frame.topic}" if frame.topic else ""
