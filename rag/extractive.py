@@ -321,7 +321,8 @@ Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the s
 _SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
                   r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
 _HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
-_PRONOUN_START = re.compile(r"^(It|They|He|She|This|That|These|Those|The move|The decision)\b")
+# a sentence carried on by the next: a pronoun, or a quote that continues the speaker's account
+_PRONOUN_START = re.compile(r"^(?:(?:It|They|He|She|This|That|These|Those|The move|The decision)\b|[\"“])")
 
 
 def _reading_order(c: Candidate) -> tuple[date, str, int]:
