@@ -179,7 +179,7 @@ def remainder(sentence: str, focus: str | None, negated: bool = False,
               predicate: str | None = None) -> Derivation | None:
     """The rest of a total, when the question asks for the other side of what the sentence counts.
 
-    "how many remain" of "pulled out of eight of its 13 camps" -> 13 - 8 = 5 camps remain;
+    "how many remain" of "pulled out of four of its 11 bases" -> 11 - 4 = 7 bases remain;
     "how many had not reported" of "11 of its 15 districts had reported" -> 15 - 11 = 4.
     Nothing when both sides say the same thing ("how many remain closed" of "4 of 11 remain
     closed", "how many had not" of "3 of 9 had not"): that count answers as written.
