@@ -46,7 +46,7 @@ _NOT_ACTORS = STOPWORDS | {"january", "february", "march", "april", "may", "june
                            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                            "saturday", "sunday"}
 _CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z][\w'’-]*)\b")
-_DASH = "—"
+DASH = "—"
 _DATED = {"day": 0.12, "month": 0.06, "year": 0.0}  # a dated development beats a background year
 
 
@@ -145,8 +145,8 @@ def _newest_first(cands: list[_Candidate]) -> list[_Candidate]:
     return sorted(cands, key=key, reverse=True)
 
 
-def _with_marker(sentence: str, numbers: str) -> str:
-    """``_with_marker("It left.", "[2]") == 'It left [2].'``"""
+def with_marker(sentence: str, numbers: str) -> str:
+    """``with_marker("It left.", "[2]") == 'It left [2].'``"""
     return f"{sentence[:-1]} {numbers}{sentence[-1]}" if sentence[-1] in ".!?" else f"{sentence} {numbers}"
 
 
@@ -156,7 +156,7 @@ def extractive(cands: list[_Candidate]) -> tuple[tuple[BriefLine, ...], tuple[Ci
         s = c.sentence
         when = format_when(c.day, c.precision)
         cites.append(make_citation(n, s.chunk, s.text, s.start, s.end, 1.0))
-        lines.append(BriefLine(when, c.day, f"{when} {_DASH} {_with_marker(s.text, f'[{n}]')}", (n,)))
+        lines.append(BriefLine(when, c.day, f"{when} {DASH} {with_marker(s.text, f'[{n}]')}", (n,)))
     return tuple(lines), tuple(cites)
 
 
@@ -198,7 +198,7 @@ def _llm(assistant: Assistant, pool: list[_Candidate], as_of: date | None,
     for s, e in list(sentence_spans(checked.text))[:max_lines]:
         line = checked.text[s:e]
         numbers = tuple(int(n) for m in MARKER.finditer(line) for n in re.split(r"\s*,\s*", m.group(1)))
-        head = line.split(f" {_DASH} ", 1)[0] if f" {_DASH} " in line[:24] else ""
+        head = line.split(f" {DASH} ", 1)[0] if f" {DASH} " in line[:24] else ""
         day = next((d.day for d in find_dates(head, as_of)), None) if head and as_of else None
         lines.append(BriefLine(head, day, line, numbers))
     used = {n for line in lines for n in line.numbers}

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from .briefing import DASH, with_marker
 from .citations import INSTRUCTION, make_citation
 from .models import Answer, Chunk, Citation, format_date
 from .numbers import has_number
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 MAX_LINES = 8
 MAX_LATEST = 5
 MAX_CHUNKS = 2000  # read at most this many passages for one question (the nearest in time)
-_DASH = "—"
 
 
 @dataclass(frozen=True)
@@ -110,9 +110,8 @@ def _render(lines: list[_Line]) -> tuple[list[str], tuple[Citation, ...]]:
     for n, line in enumerate(lines, start=1):
         s = line.sentence
         cites.append(make_citation(n, s.chunk, s.text, s.start, s.end, 1.0))
-        text = s.text.rstrip()
-        body = f"{text[:-1]} [{n}]{text[-1]}" if text[-1:] in ".!?" else f"{text} [{n}]"
-        rows.append(f"- {line.label}{' (planned)' if line.planned else ''} {_DASH} {body}")
+        when = f"{line.label}{' (planned)' if line.planned else ''}"
+        rows.append(f"- {when} {DASH} {with_marker(s.text.rstrip(), f'[{n}]')}")
     return rows, tuple(cites)
 
 
