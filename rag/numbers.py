@@ -152,7 +152,7 @@ def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[st
 _GROUPS = [
     ({"open", "reopen", "resum", "restor", "restart", "oper", "function"}, {"close", "shut", "suspend", "halt", "stop", "clos"}),
     ({"return", "resettl", "went home"}, {"displac", "fled", "flee", "uproot", "evacu"}),
-    ({"releas", "freed", "free", "exchang"}, {"held", "hold", "detain", "captur", "kidnap", "abduct", "imprison"}),
+    ({"releas", "freed", "free", "exchang"}, {"held", "hold", "detain", "arrest", "captur", "kidnap", "abduct", "imprison"}),
     ({"withdraw", "withdrawn", "pull", "left", "leav", "hand", "vacat", "quit", "evacu"}, {"remain", "stay", "kept",
                                                                                            "keep"}),
     ({"reach", "arriv", "deliv", "cross", "got"}, {"wait", "stuck", "block", "turn", "stop", "held"}),

@@ -92,12 +92,26 @@ def _snowball() -> Any:
 
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Snowball (Porter 2) stem of a lower-case word, so forms of one word match.
+    """Snowball (Porter 2) stem of a lower-case word, so forms of one word match; words that
+    reports use for one thing share a stem (``lexicon.GROUPS``).
 
-    >>> [stem(w) for w in ["camps", "fired", "fire", "negotiations", "negotiators", "countries"]]
-    ['camp', 'fire', 'fire', 'negoti', 'negoti', 'countri']
+    >>> [stem(w) for w in ["camps", "fired", "fire", "negotiators", "lorries", "non-combatants"]]
+    ['camp', 'fire', 'fire', 'negoti', 'truck', 'civilian']
     """
+    s = raw_stem(word)
+    return _canonical().get(s, s)
+
+
+def raw_stem(word: str) -> str:
+    """The Snowball stem alone."""
     return str(_snowball().stemWord(word))
+
+
+@functools.lru_cache(maxsize=1)
+def _canonical() -> dict[str, str]:
+    from .lexicon import canonical_stems
+
+    return canonical_stems()
 
 
 def content_terms(text: str) -> list[str]:
