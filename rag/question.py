@@ -25,7 +25,7 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
-_DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?[A-Z][\w'’ -]*\??$|\bstand for\b|"
+_DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?(?![^?]*['’]s [a-z])[A-Z][\w'’ -]*\??$|\bstand for\b|"
                      r"\bwhat does [A-Z]\w* mean\b|\bfull name\b|\bshort for\b|\bacronym\b|\babbreviation\b")
 _TIME_WORDS = frozenset("""
     january february march april may june july august september october november december monday
@@ -76,9 +76,15 @@ def _focus(text: str, qtype: str) -> str | None:
          or re.search(r"\bname of (?:(?:the|a|an)\s+)?([\w\s'’-]+)", low)
          or re.search(r"\b(?:estimate|figure|number|count|total|tally)s? of (?:(?:the|a|an)\s+)?([\w\s'’-]+)", low)
          or re.search(r"^(?:which|what)\s+([\w\s'’-]+)", low)
-         or re.search(r"^who (?:is|was|are|were) (?:the|a|an)\s+([\w\s'’-]+)", low))
+         or re.search(r"^who (?:is|was|are|were) (?:the|a|an|[\w-]+['’]s?)\s+([\w\s'’-]+)", low))
     if not m:
         return None
+    after = tokens(m.group(1))[:1]
+    fronted = re.match(r"^(?:of|among|out of)\s+([\w\s'’-]+?)(?:\s+(?:in|on|at|from|that|which|sent|on)\b|,)", low)
+    if fronted and after and (after[0] in _VERBISH or after[0].endswith("ed")):
+        # "Of the lorries in the convoy, how many failed to ...": the count is of the fronted noun
+        words = [w for w in tokens(fronted.group(1)) if w not in STOPWORDS]
+        return words[-1] if words else None
     head = None
     for w in tokens(m.group(1)):
         if w in _VERBISH or (head is not None and (w in STOPWORDS or w.endswith(("ed", "ing")))):
@@ -93,6 +99,9 @@ def analyse(text: str) -> Question:
     low = t.lower()
     # "In mid-March, how many ..." / "At the end of March, who ...": type the main clause
     main = re.sub(r"^[^,?]{1,50},\s*(?=(how|who|what|when|where|why|which)\b)", "", low)
+    # "Roughly how many ...", "In how many countries ...": the count is still the question
+    main = re.sub(r"^(?:(?:and|so|but|roughly|approximately|about|around|exactly|precisely|overall|altogether)\s+)?"
+                  r"(?:(?:in|at|on|from|to|for|across|by|with|among|of|between)\s+)?(?=how (?:many|much)\b)", "", main)
     qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
     focus = _focus(t, qtype)
     return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=stem(focus) if focus else None,
