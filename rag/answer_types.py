@@ -10,7 +10,7 @@ import re
 from .dates import has_temporal
 from .numbers import NAME_LIST, has_number, number_before
 from .question import Question
-from .text import stem, tokens
+from .text import STOPWORDS, stem, tokens
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|since|amid|so that|in order to|"
                      r"saying|said|accus\w*|blam\w*|reason|caus\w*|led to|push\w*|prompt\w*|would|contravene|"
@@ -74,6 +74,7 @@ _RANKS = frozenset("""
     deputy vice assistant acting interim former overall chief top senior junior supreme regional local
     national military political new
 """.split())  # noqa: SIM905
+_SECOND_RANKS = frozenset("deputy vice assistant acting interim former junior".split())  # never implied
 _PROPER = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)*)\b")
 
 
@@ -92,15 +93,24 @@ def named(q: Question, sentence: str) -> list[str]:
 
 
 def rank_conflict(q: Question, sentence: str) -> bool:
-    """The question asks for the "overall commander" and the sentence only has a "deputy commander"."""
+    """The question asks for the "overall commander" and the sentence only has a "deputy commander";
+    or it asks for a "deputy" one and the sentence names no deputy at all (a "leader" is not one)."""
     words = tokens(q.text)
     if q.focus_word not in words:
         return False
     i = words.index(q.focus_word)
-    wanted = words[i - 1] if i > 0 and words[i - 1] in _RANKS else None
+    before = words[i - 1] if i > 0 else ""
+    said = re.findall(rf"\b(\w+)[\s-]+{re.escape(q.focus_word)}", sentence.lower())
+    asked = {t.lower() for n in q.names for t in n.split()}
+    if before and before not in _RANKS | STOPWORDS | asked:
+        # a "defence minister" is not the "foreign minister" the sentence names
+        kinds = {w for w in said if w not in _RANKS | STOPWORDS}
+        return bool(kinds) and stem(before) not in {stem(w) for w in tokens(sentence)}
+    wanted = before if before in _RANKS else None
     if wanted is None:
         return False
-    said = re.findall(rf"\b(\w+)[\s-]+{re.escape(q.focus_word)}", sentence.lower())
+    if wanted in _SECOND_RANKS and wanted not in tokens(sentence):
+        return True
     return bool(said) and wanted not in said and any(w in _RANKS for w in said)
 
 

@@ -122,6 +122,7 @@ class Assistant:
             self.extractive = ExtractiveAnswerer(self.encoder, self.retriever.idf, self.prompts,
                                                  s.abstain_threshold, s.max_answer_sentences,
                                                  article_terms=self.retriever.article_terms,
+                                                 lede_terms=self.retriever.lede_terms,
                                                  max_chunks=s.answer_chunks)
             self.generative = None
             if s.llm_provider != "none":

@@ -92,11 +92,15 @@ def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: di
     }
 
 
+def _stems(text: str) -> set[str]:
+    return {stem(t) for t in tokens(text)}
+
+
 class ExtractiveAnswerer:
     def __init__(self, encoder: SentenceEncoder, idf: Callable[[str], float], prompts: dict[str, Prompt],
                  threshold: float, max_sentences: int, weights: dict[str, float] | None = None,
                  bias: float | None = None, article_terms: Callable[[str], set[str]] | None = None,
-                 max_chunks: int = 4):
+                 max_chunks: int = 6, lede_terms: Callable[[str], set[str]] | None = None):
         self.encoder = encoder
         self.idf = idf
         self.prompts = prompts
@@ -104,6 +108,7 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.weights = dict(weights or WEIGHTS)
         self.article_terms = article_terms
+        self.lede_terms = lede_terms or (lambda _article_id: set())
         self.max_chunks = max_chunks
         self.bias = BIAS if bias is None else bias
 
@@ -188,8 +193,15 @@ class ExtractiveAnswerer:
             fitting = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
             return (fitting or top), None
         if q.qtype == "who":
-            top = [c for c in cands[:8] if named(q, c.text)]
+            # "who is the defence minister": a sentence that names someone in that role
+            top = [c for c in cands[:8] if named(q, c.text) and (not q.focus or q.focus in _stems(c.text))]
             return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
+        if q.qtype == "numeric" and q.names:
+            # a figure about what the question names comes from a passage that names it
+            top = [c for c in top if all(_stems(n) & (_stems(c.chunk.title + " " + c.chunk.text)
+                                                      | self.lede_terms(c.chunk.article_id)) for n in q.names)]
+            if not top:
+                return [], f" No passage that gives a figure mentions {' or '.join(q.names)}."
         if q.qtype == "numeric" and q.focus:
             top = [c for c in top if number_before(c.text, q.focus)]
             if not top:

@@ -73,8 +73,11 @@ class _Bm25Index:
         # document frequencies over the chunk texts alone: title words repeat in every chunk of an article
         self.df: Counter[str] = Counter(t for c in self.chunks for t in set(bm25_tokens(c.text)))
         self.article_terms: dict[str, set[str]] = {}
+        self.lede_terms: dict[str, set[str]] = {}  # title and first passage: what the article is about
         for c, doc in zip(self.chunks, corpus, strict=True):
             self.article_terms.setdefault(c.article_id, set()).update(doc)
+            if c.ordinal == 0:
+                self.lede_terms[c.article_id] = set(doc)
         days = [c.published for c in self.chunks if c.published]
         self.span = (min(days), max(days)) if days else None
         if corpus:
@@ -150,6 +153,12 @@ class HybridRetriever:
         self.refresh()
         assert self._bm25 is not None
         return self._bm25.article_terms.get(article_id, set())
+
+    def lede_terms(self, article_id: str) -> set[str]:
+        """The (stemmed) words of an article's title and first passage."""
+        self.refresh()
+        assert self._bm25 is not None
+        return self._bm25.lede_terms.get(article_id, set())
 
     def retrieve(self, query: str, query_vector: np.ndarray, k: int | None = None,
                  filters: Filters | None = None) -> list[ScoredChunk]:

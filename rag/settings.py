@@ -39,7 +39,7 @@ class Settings(BaseSettings):
 
     # extractive answerer
     max_answer_sentences: int = Field(2, ge=1, le=6)
-    answer_chunks: int = Field(4, ge=1, le=50)  # the extractive answerer reads the top passages only
+    answer_chunks: int = Field(6, ge=1, le=50)  # the extractive answerer reads the top passages only
     abstain_threshold: float = Field(0.35, ge=0, le=1)  # probability the best sentence answers
 
     # input limits

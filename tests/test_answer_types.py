@@ -54,8 +54,40 @@ def test_named_things_ranks_and_predicates():
     deputy = "The rebel team is headed by the group's deputy commander, Yusuf Karadi."
     assert rank_conflict(boss, deputy) and named(boss, deputy) == []
     assert named(analyse("Who is the group's deputy commander?"), deputy) == ["Yusuf Karadi"]
+    leader = "Group leader Tomas Ferrant attended the talks in person."  # a leader is not a deputy
+    assert named(analyse("Who is the group's deputy commander?"), leader) == []
+    assert named(boss, leader) == ["Tomas Ferrant"]
     assert predicate(analyse("How many checkpoints on the Port Calder road were still closed?")) == "close"
     assert predicate(analyse("How many UN camps remain in Mali?")) == "remain"
+
+
+def test_lexicon_joins_equivalents_never_two_sides_of_a_count():
+    from rag.text import stem
+
+    assert stem("lorries") == stem("trucks") and stem("non-combatants") == stem("civilians")
+    assert stem("bombardment") == stem("shelling") and stem("died") == stem("killed") == stem("deaths")
+    for a, b in [("killed", "wounded"), ("displaced", "returned"), ("civilians", "people"),
+                 ("released", "detained"), ("reopened", "closed"), ("refugees", "displaced")]:
+        assert stem(a) != stem(b), (a, b)
+
+
+@pytest.mark.parametrize("text, qtype, focus, negated", [
+    ("Roughly how many people lived in the town?", "numeric", "peopl", False),
+    ("In how many countries were arrivals recorded?", "numeric", "countri", False),
+    ("Of the lorries in the convoy, how many failed to get through?", "numeric", "truck", True),
+    ("Who is Norland's defence minister?", "who", "minist", False),
+])
+def test_question_forms(text, qtype, focus, negated):
+    q = analyse(text)
+    assert (q.qtype, q.focus, q.negated, q.define) == (qtype, focus, negated, False)
+
+
+def test_a_role_with_another_qualifier_is_another_role():
+    defence = analyse("Who is Norland's defence minister?")
+    foreign = "The delegation was led by Deputy Foreign Minister Lars Odegard."
+    assert rank_conflict(defence, foreign) and named(defence, foreign) == []
+    assert not rank_conflict(defence, "Defence Minister Lars Odegard visited the camp.")
+    assert not rank_conflict(defence, "The minister, Lars Odegard, visited the camp.")
 
 
 def test_durations_and_lists():
@@ -102,6 +134,7 @@ source: "Fictional Wire (test fixture)"
 A second convoy, of 20 trucks, reached Riverton on Monday, the disaster agency said.
 
 Talks between the government and the Norland Freedom Front (NFF) opened in this lakeside town on Tuesday.
+The government side is led by Deputy Foreign Minister Lars Odegard.
 """
 
 
@@ -154,6 +187,10 @@ def test_define_rank_and_dateline(floods):
     _cited(full, floods)
     assert "Norland Freedom Front" in full.text
     assert floods.ask("Who is the rebel group's overall commander?").abstained  # only a deputy is named
+    assert floods.ask("Who is Norland's defence minister?").abstained  # only a foreign minister is named
+    lorries = floods.ask("How many lorries did the first relief convoy bring?")  # the article says trucks
+    _cited(lorries, floods)
+    assert "12" in lorries.text
     agency = floods.ask("What is the name of the national disaster agency?")
     assert "DIRA" in agency.text
     where = floods.ask("Where did the governor speak about the floods?")  # the dateline says where
