@@ -129,7 +129,9 @@ _ORG_WORDS = frozenset("""
     brigade company corporation news post wire daily herald times press agence programme program
     fund court assembly alliance association institute foundation society network centre center initiative
     relief medical health monitoring commission observatory council
+    port bay lake mount fort cape valley island district town village square street hotel airport camp
 """.split())  # noqa: SIM905
+_IN_PLACE = re.compile(r"\b(?:in|near|outside|inside|around|across)\s+$")  # "diplomats in Port Halven": a place
 _NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
                        r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
 
@@ -141,6 +143,8 @@ def person_names(sentence: str, asked: set[str]) -> list[str]:
     ['Ingrid Halvorsen']
     >>> person_names("Fighters of the Haskar Liberation Front blocked the road.", set())
     []
+    >>> person_names("Diplomats in Port Halven said the mediators hoped to meet in Sela Narro.", set())
+    []
     """
     out = []
     for m in _NAME_RUN.finditer(sentence):
@@ -148,6 +152,8 @@ def person_names(sentence: str, asked: set[str]) -> list[str]:
         while words and words[0].lower() in _NOT_NAMES:
             words = words[1:]
         if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
+            continue
+        if words[0] == m.group(0).split()[0] and _IN_PLACE.search(sentence[:m.start()]):
             continue
         if len(words) >= 2 or m.group(0) == words[0]:
             out.append(" ".join(words))

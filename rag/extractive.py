@@ -92,6 +92,9 @@ def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: di
     }
 
 
+_ANY_ROLE = frozenset("official officials person people man woman figure one".split())
+
+
 def _stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
@@ -175,6 +178,11 @@ class ExtractiveAnswerer:
             return Extracted(self.prompts["abstain"].render(reason=reason), (), True, reason.strip()), cands
         return self._compose(q, cands, derivation), cands
 
+    @staticmethod
+    def _in_role(q: Question, c: Candidate) -> bool:
+        """"Who is the defence minister": the sentence speaks of that role (or of no particular one)."""
+        return not q.focus or q.focus_word in _ANY_ROLE or q.focus in _stems(c.text)
+
     def _gate(self, q: Question, cands: list[Candidate]) -> tuple[list[Candidate], str | None]:
         """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
         top = cands[:5]
@@ -186,7 +194,8 @@ class ExtractiveAnswerer:
                 cands = about
                 top = cands[:5]
         if q.define:  # "What does X stand for?": prefer a sentence that spells X out
-            defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0]
+            defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0
+                        and (q.qtype != "who" or self._in_role(q, c))]
             if defining:
                 return defining, None
         if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
@@ -194,7 +203,7 @@ class ExtractiveAnswerer:
             return (fitting or top), None
         if q.qtype == "who":
             # "who is the defence minister": a sentence that names someone in that role
-            top = [c for c in cands[:8] if named(q, c.text) and (not q.focus or q.focus in _stems(c.text))]
+            top = [c for c in cands[:8] if named(q, c.text) and self._in_role(q, c)]
             return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
         if q.qtype == "numeric" and q.names:
             # a figure about what the question names comes from a passage that names it

@@ -41,7 +41,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("road", "roads", "highway", "highways"),
     ("urgent", "pressing"),
     ("led", "lead", "leads", "leader", "leaders", "headed", "heads", "commander", "commanders", "commanded"),
-    ("mediator", "mediators", "mediated", "mediate", "brokered", "broker"),
+    ("mediator", "mediators", "mediated", "mediate", "brokered", "broker", "envoy", "envoys"),
     ("hospital", "hospitals"),
     ("doctor", "doctors", "physician", "physicians", "medic", "medics"),
     ("refugee", "refugees"),

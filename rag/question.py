@@ -19,7 +19,9 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"
                 r"|^what (?:is|was|are|were) the (?:\w+ ){0,3}(?:estimate|figure|number|toll|count|total|tally)s? of\b"),
     ("when", r"^(when|since when|until when|what (date|day|year|month|time)|on what (date|day)|in what year|which (date|day|year|month))\b|\b(on|in) what (date|day|year)\b"),
-    ("who", r"^(who|whom|whose)\b|^what is the name of\b|^name the\b"),
+    ("who", r"^(who|whom|whose)\b|^what is the name of\b|^name the\b"
+            r"|^(which|what) (?:\w+ ){0,2}(official|mediator|envoy|commander|minister|leader|spokes(?:man|woman|person)"
+            r"|president|governor|general|negotiator|diplomat|coordinator|director|chief|person|man|woman)\b"),
     ("where", r"^(where|to where|from where|which (town|city|country|place|region|area|village|province|camp|base)s?\b)"),
     ("why", r"^(why|for what reason|what (caused|led to|prompted|drove))\b"),
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
