@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import has_temporal
+from .dates import MONTHS, WEEKDAYS, has_temporal
 from .numbers import NAME_LIST, has_number, number_before
 from .question import Question
 from .text import STOPWORDS, stem, tokens
@@ -35,13 +35,24 @@ def type_fit(q: Question, sent: str) -> float:
             return 1.0
     asked = {t.lower() for n in q.names for t in n.split()}
     if q.qtype == "numeric" and q.text.lower().startswith("how long"):
-        return 1.0 if _DURATION.search(sent) else -1.0
+        spans = list(_DURATION.finditer(sent))
+        if not spans:
+            return -1.0
+        # "a 72-hour humanitarian pause": the duration of what the question names, not of something else
+        near = {stem(w) for m in spans for w in tokens(sent[max(0, m.start() - 40):m.end() + 40])}
+        return 1.0 if near & set(q.terms) else 0.5
     if q.qtype == "numeric":
         if q.focus and number_before(sent, q.focus):
             return 1.0
         return 0.0 if has_number(sent) else -1.0
     if q.qtype == "when":
-        return 1.0 if has_temporal(sent) else -1.0
+        if not has_temporal(sent):
+            return -1.0
+        if _STATEMENT.search(q.text):  # "when did the UN say ...": the day of the statement is the answer
+            return 1.0
+        # "..., mediators said on Monday": the day of the report, not of what the question asks about
+        anchors = [m for m in _WHEN_ANCHOR.finditer(sent) if not _REPORTED.search(sent[:m.start()])]
+        return 1.0 if anchors else 0.0
     if q.qtype == "why":
         return 1.0 if _CAUSAL.search(sent) else 0.0
     if q.qtype == "where":
@@ -57,6 +68,12 @@ def type_fit(q: Question, sent: str) -> float:
     return 0.0
 
 
+_WHEN_ANCHOR = re.compile(rf"\b(?:(?:1[89]|20)\d\d|{WEEKDAYS}|{MONTHS}|yesterday|today|tomorrow|tonight|ago|dawn|"
+                          r"midnight|noon|morning|evening|night|\d{1,2}[:.]\d\d|\d{1,2}\s*[ap]\.?m\b)", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|reported|stated|added|confirmed|warned)"
+                       r"(?:\s+[\w'’-]+){0,3}\s+$", re.I)
+_STATEMENT = re.compile(r"\b(?:say|said|announce|announced|report|reported|tell|told|confirm|confirmed|"
+                        r"state|stated|warn|warned)\b", re.I)
 _WHICH_PLURAL = re.compile(r"^(?:which|what)\s", re.I)
 _NAMED_PLURALS = frozenset("""
     countries nations nationalities towns cities villages groups organisations organizations agencies districts

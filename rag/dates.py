@@ -17,6 +17,7 @@ from .numbers import Derivation
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+WEEKDAYS, MONTHS = _WEEKDAYS, _MONTHS
 _RELATIVE = re.compile(rf"\b(?:(?:last|this|on|since|until|by)\s+)?({_WEEKDAYS}|yesterday|today)(?:['’]s)?\b", re.I)
 TEMPORAL = re.compile(
     rf"\b((1[89]|20)\d\d|{_WEEKDAYS}|{_MONTHS}|yesterday|today|tomorrow|week|weeks|month|months|"

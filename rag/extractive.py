@@ -39,7 +39,7 @@ from .numbers import (
     to_number,
 )
 from .prompts import Prompt
-from .question import Question
+from .question import Question, question_terms
 from .text import content_terms, sentence_spans, stem, tokens
 
 # Sentence-ranking weights: a logistic regression fit by bench/fit_ranker.py on the seed set and
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
             return []
         qvec = self.encoder.query(query)
         sims = self.encoder.encode([c.text for c in cands]) @ qvec
-        weights = {t: self.idf(t) for t in content_terms(query)}
+        weights = {t: self.idf(t) for t in question_terms(query)}
         present = set().union(*({stem(t) for t in tokens(sc.chunk.text)} for sc in retrieved))
         key = max((t for t in weights if t in present), key=lambda t: weights[t], default=None)
         best_sim = float(np.max(sims))
@@ -198,6 +198,10 @@ class ExtractiveAnswerer:
                         and (q.qtype != "who" or self._in_role(q, c))]
             if defining:
                 return defining, None
+        if q.qtype == "when" or (q.qtype == "numeric" and q.text.lower().startswith("how long")):
+            # a date that is not just the day of the report; a duration
+            fitting = [c for c in top if c.features and c.features["type_fit"] > 0]
+            return (fitting, None) if fitting else ([], "")
         if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
             fitting = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
             return (fitting or top), None

@@ -96,6 +96,11 @@ def _focus(text: str, qtype: str) -> str | None:
     return head
 
 
+def question_terms(text: str) -> list[str]:
+    """The question's content terms; the adjective of "how long/far/old" asks, it is not a term."""
+    return content_terms(re.sub(r"\bhow (?:long|far|old|often|soon|big|large|high|close)\b", "how", text, flags=re.I))
+
+
 def analyse(text: str) -> Question:
     t = text.strip()
     low = t.lower()
@@ -106,7 +111,7 @@ def analyse(text: str) -> Question:
                   r"(?:(?:in|at|on|from|to|for|across|by|with|among|of|between)\s+)?(?=how (?:many|much)\b)", "", main)
     qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
     focus = _focus(t, qtype)
-    return Question(text=t, qtype=qtype, terms=tuple(content_terms(t)), focus=stem(focus) if focus else None,
+    return Question(text=t, qtype=qtype, terms=tuple(question_terms(t)), focus=stem(focus) if focus else None,
                     focus_word=focus,
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     negated=bool(NEGATION.search(t)) and qtype == "numeric",

