@@ -91,7 +91,7 @@ _RANKS = frozenset("""
     deputy vice assistant acting interim former overall chief top senior junior supreme regional local
     national military political new
 """.split())  # noqa: SIM905
-_SECOND_RANKS = frozenset("deputy vice assistant acting interim former junior".split())  # never implied
+_SECOND_RANKS = frozenset(["deputy", "vice", "assistant", "acting", "interim", "former", "junior"])  # never implied
 _PROPER = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)*)\b")
 
 

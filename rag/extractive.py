@@ -23,24 +23,20 @@ import numpy as np
 
 from .answer_types import named, predicate, type_fit
 from .citations import INSTRUCTION, make_citation
-from .dates import ELAPSED, annotate_relative_dates, elapsed, has_temporal
+from .dates import annotate_relative_dates, has_temporal
+from .derive import Derived, add_up, derive, overlap, reading_order
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
 from .numbers import (
     NUMBER,
-    Derivation,
     counted_as,
-    figure_before,
-    fmt,
-    list_count,
     number_before,
     remainder,
     same_action,
-    to_number,
 )
 from .prompts import Prompt
 from .question import Question, question_terms
-from .text import content_terms, sentence_spans, stem, tokens
+from .text import sentence_spans, stem, tokens
 
 # Sentence-ranking weights: a logistic regression fit by bench/fit_ranker.py on the seed set and
 # tests/data/questions.jsonl (label: the sentence holds an evidence quote). Scores are log-odds.
@@ -92,7 +88,7 @@ def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: di
     }
 
 
-_ANY_ROLE = frozenset("official officials person people man woman figure one".split())
+_ANY_ROLE = frozenset(["official", "officials", "person", "people", "man", "woman", "figure", "one"])
 
 
 def _stems(text: str) -> set[str]:
@@ -168,7 +164,7 @@ class ExtractiveAnswerer:
         cands = self.candidates(q, query, retrieved) if retrieved else []
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
-            derivation = self._derive(q, cands[:3]) or self._sum(q, cands[:6])
+            derivation = derive(q, cands[:3]) or add_up(q, cands[:6])
         if reason is None and derivation is None:
             cands, reason = self._gate(q, cands)
         spelled_out = q.define and cands and (cands[0].features or {}).get("type_fit", 0.0) > 0  # "X (ABC)"
@@ -224,53 +220,6 @@ class ExtractiveAnswerer:
                 return [], ""  # the number counts something else ("displaced", not "killed")
         return top, None
 
-    def _derive(self, q: Question, top: Sequence[Candidate]) -> Derived | None:
-        found: list[tuple[Derivation, Candidate]] = []
-        span = ELAPSED.search(q.text)
-        for c in top:
-            if span and c.chunk.published:
-                d = elapsed(c.text, c.chunk.published, (span.group("unit") or "days").lower())
-            elif q.remainder or q.negated:
-                # "still have to leave", "how many more": the rest of the same action, whatever its verb
-                d = remainder(c.text, q.focus, q.negated, None if _TO_DO.search(q.text) else predicate(q))
-            elif q.focus and not any(number_before(x.text, q.focus) for x in top):
-                noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
-                d = list_count(c.text, noun)
-            else:
-                d = None
-            if d:
-                found.append((d, c))
-        if not found:
-            return None
-        # when sources of different dates give the figure, the newest one answers
-        d, c = max(found, key=lambda f: f[1].chunk.published or date.min)
-        return d, (c,)
-
-    def _sum(self, q: Question, top: Sequence[Candidate]) -> Derived | None:
-        """"How many trucks did the two convoys bring altogether?": the figures of the best
-        sentences that each count the noun, added up with every operand cited."""
-        wanted = _SUM.search(q.text)
-        if not wanted or not q.focus:
-            return None
-        parts_named = re.search(r"\b(two|both|three|four)\b", q.text, re.I)
-        n = _HOW_MANY_PARTS[parts_named.group(1).lower()] if parts_named else 2
-        parts: list[tuple[str, Candidate]] = []
-        for c in top:
-            figure = figure_before(c.text, q.focus)
-            if (figure and not any(_overlap(c, x) for _, x in parts)
-                    and figure not in {f for f, _ in parts}):
-                parts.append((figure, c))
-            if len(parts) == n:
-                break
-        parts.sort(key=lambda p: _reading_order(p[1]))
-        values = [to_number(f) for f, _ in parts]
-        if len(parts) < n or any(v is None for v in values):
-            return None
-        total = sum(v for v in values if v is not None)
-        noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
-        expression = " + ".join(fmt(v) for v in values if v is not None) + f" = {fmt(total)} {noun}"
-        return Derivation(total, expression, tuple(f for f, _ in parts)), tuple(c for _, c in parts)
-
     @staticmethod
     def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:
         """An older source's figure for the same count, when it differs (the figure changed)."""
@@ -306,7 +255,7 @@ class ExtractiveAnswerer:
             if len(chosen) >= self.max_sentences or derivation or earlier is not None:
                 break
             same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
-            overlaps = any(_overlap(c, x) for x in chosen)
+            overlaps = any(overlap(c, x) for x in chosen)
             fits = (c.features or {}).get("type_fit", 0.0) >= (best.features or {}).get("type_fit", 0.0)
             if q.qtype == "numeric" and q.focus and number_before(c.text, q.focus):
                 fits = fits and set(numbers_in(c.text)) <= set(numbers_in(best.text))  # never two figures of one count
@@ -314,7 +263,7 @@ class ExtractiveAnswerer:
                     c.score >= best.score - margin or (same_chunk and c.score >= best.score - 2 * margin)):
                 chosen.append(c)
                 covered |= c.covered
-        chosen.sort(key=_reading_order)
+        chosen.sort(key=reading_order)
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -341,22 +290,8 @@ class ExtractiveAnswerer:
 
 
 _ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # "When the convoy got through, ..."
-_TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
-Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
-_SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
-                  r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
-_HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 # a sentence carried on by the next: a pronoun, or a quote that continues the speaker's account
 _PRONOUN_START = re.compile(r"^(?:(?:It|They|He|She|This|That|These|Those|The move|The decision)\b|[\"“])")
-
-
-def _reading_order(c: Candidate) -> tuple[date, str, int]:
-    """Older sources first, then each article in text order."""
-    return c.chunk.published or date.min, c.chunk.article_id, c.start
-
-
-def _overlap(a: Candidate, b: Candidate) -> bool:
-    return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
 
 
 def same_verb(q: Question, sentence: str) -> bool:

@@ -125,12 +125,13 @@ class Derivation:
 
 NEGATION = re.compile(r"\b(not|n't|never|no longer|lack\w*|without|stay(?:ed)? away|boycott\w*|absent|skipped|"
                       r"failed to|yet to|unable to)\b|n't\b", re.I)
-_OF_THEM = re.compile(rf"\b{_NUM}\s+of\s+(?:them|these|those)\b", re.I)
+_OF_THEM = re.compile(rf"\b{_NUM}\s+of\s+(?:them|these|those|the\s+(?P<noun>[A-Za-z][\w'-]*))\b", re.I)
 
 
 def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[str], int, str, str, str]]:
     """(match, where its clause starts, part, total, noun) for "four of its 11 clinics", and for "opened 26 shelters ...,
-    but only 19 of them" (the total is the nearest earlier count of the noun)."""
+    but only 19 of them" or "a convoy of 24 trucks ... 17 of the trucks" (the total is the nearest earlier count
+    of the noun)."""
     out = []
     for m in _PART_OF_TOTAL.finditer(sentence):
         words = m.group(3).split()
@@ -138,6 +139,8 @@ def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[st
         if noun:
             out.append((m, m.start(3), m.group(1), m.group(2), noun))
     for m in _OF_THEM.finditer(sentence):
+        if m.group("noun") and not (focus and stem(m.group("noun").lower()) == focus):
+            continue  # "17 of the trucks": of the count of trucks given before
         earlier = [n for n in NUMBER.finditer(sentence[:m.start()])
                    if focus and any(stem(w.lower()) == focus for w in
                                     re.findall(r"[A-Za-z][\w'-]*", sentence[n.end():n.end() + 40])[:3])]
@@ -200,6 +203,41 @@ def remainder(sentence: str, focus: str | None, negated: bool = False,
         tail = "remain" if not negated else f"are the rest of the {fmt(total)}"
         return Derivation(left, f"{fmt(total)} - {fmt(part)} = {fmt(left)} {noun} {tail}", (part_word, total_word))
     return None
+
+
+_MONEY = re.compile(r"(?:US)?([$€£])\s?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|bn|m)\b)?", re.I)
+_ASKED_FOR = re.compile(r"\b(?:appeal|plan|budget|requirement|request|needs|sought|seeking|asked for|target|"
+                        r"requires|required|needed|calls? for)\b[^$€£]{0,60}$", re.I)
+_GOT = re.compile(r"\b(?:received|funded|raised|secured|pledged|collected|covered|got|gathered)\b[^$€£]{0,30}$", re.I)
+MONEY_GAP = re.compile(r"\bhow much\b.*\b(?:missing|shortfall|gap|unfunded|short|outstanding|still|remain\w*|left|"
+                       r"lacking)\b", re.I)
+
+
+def funding_gap(sentence: str) -> Derivation | None:
+    """What an appeal still lacks: "an appeal of $48 million has so far received $11.5 million"
+    -> $48 million - $11.5 million = $36.5 million. Nothing unless one amount is clearly the sum
+    asked for and the other what came in, in the same currency and unit.
+
+    >>> funding_gap("The $12 million plan has received $3.5 million, or 29 percent.").expression
+    '$12 million - $3.5 million = $8.5 million not yet received'
+    """
+    asked = got = None
+    for m in _MONEY.finditer(sentence):
+        before = sentence[max(0, m.start() - 80):m.start()]
+        after = sentence[m.end():m.end() + 40]
+        if asked is None and (_ASKED_FOR.search(before) or re.match(r"\s*(?:appeal|plan|budget|request)\b", after, re.I)):
+            asked = m
+        elif asked is not None and got is None and _GOT.search(sentence[asked.end():m.start()][-60:]):
+            got = m
+    if not asked or not got:
+        return None
+    unit = (asked.group(3) or "").lower(), (got.group(3) or "").lower()
+    a, g = to_number(asked.group(2)), to_number(got.group(2))
+    if asked.group(1) != got.group(1) or unit[0] != unit[1] or a is None or g is None or g > a:
+        return None
+    cur, scale = asked.group(1), f" {asked.group(3)}" if asked.group(3) else ""
+    return Derivation(a - g, f"{cur}{fmt(a)}{scale} - {cur}{fmt(g)}{scale} = {cur}{fmt(a - g)}{scale} not yet received",
+                      (asked.group(0), got.group(0)))
 
 
 def list_count(sentence: str, noun: str) -> Derivation | None:

@@ -26,12 +26,24 @@ from rag.question import analyse
     ("Four of the 11 clinics remain closed.", "clinic", False, "remain", None),  # says it already
     ("Three of the 9 checkpoints have not reopened.", "checkpoint", True, "reopen", None),  # both negative
     ("It suspended work at 15 of its 22 clinics on Monday.", "clinic", False, "close", None),  # same side: quote it
+    ("A convoy of 24 trucks left at dawn. Seventeen of the trucks reached the town.", "truck", True, "make", 7),
+    ("A convoy of 24 trucks left at dawn. Seventeen of the trucks reached the town.", "camp", True, "make", None),
 ])
 def test_remainder_only_for_the_other_side(sentence, focus, negated, pred, expected):
     d = remainder(sentence, focus, negated, pred)
     assert (d.value if d else None) == expected
     if d:
         assert f"= {expected} " in d.expression
+
+
+def test_funding_gap_only_between_what_was_asked_for_and_what_came_in():
+    from rag.numbers import funding_gap
+
+    gap = funding_gap("The agency's appeal of $48 million has so far received $11.5 million, or 24 percent.")
+    assert gap is not None and gap.value == 36.5 and "$48 million - $11.5 million = $36.5 million" in gap.expression
+    assert funding_gap("Donors pledged $5 million and $3 million in two rounds.") is None  # no sum asked for
+    assert funding_gap("The $40 million plan has received €3 million.") is None  # two currencies
+    assert funding_gap("The $40 million plan has received $300,000.") is None  # two units: quote, do not compute
 
 
 def test_figures_and_their_verbs():
@@ -136,6 +148,10 @@ A first aid convoy of 12 trucks reached Riverton on Tuesday.
 The convoy had been turned back at Kell Bridge on 9 September and reached Riverton on 16 September.
 
 The rebel delegation is headed by the group's deputy commander, Yusuf Karadi.
+
+DIRA's flood appeal of $9 million has so far received $2.5 million, the agency said.
+
+The navy sent 14 boats to Riverton on Tuesday. Only 9 of the boats arrived before nightfall.
 """
 
 TALKS = """---
@@ -174,6 +190,9 @@ def _cited(answer, assistant):
     ("How many days passed between the convoy being turned back and it reaching Riverton?",
      "16 September 2025 - 9 September 2025 = 7 days", "turned back at Kell Bridge"),
     ("How many trucks did the two convoys bring to Riverton altogether?", "12 + 20 = 32 trucks", "12 trucks"),
+    ("How much money is still missing from the flood appeal?", "$9 million - $2.5 million = $6.5 million",
+     "appeal of $9 million"),
+    ("Of the boats sent to Riverton, how many failed to arrive?", "14 - 9 = 5 boats", "9 of the boats"),
 ])
 def test_derived_numbers_show_their_arithmetic_and_cite_each_operand(floods, question, shown, quoted):
     a = floods.ask(question)

@@ -1,0 +1,117 @@
+"""Figures the sources imply but do not state, each with its arithmetic shown and every operand
+cited: the rest of a total ("13 - 8 = 5 camps remain"), a funding gap, days between two dates,
+a count of listed names, a sum across sentences. Only in the plain patterns of ``numbers.py``;
+when unsure, nothing is derived and the answerer quotes the source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from .answer_types import predicate
+from .dates import ELAPSED, elapsed
+from .numbers import (
+    MONEY_GAP,
+    Derivation,
+    figure_before,
+    fmt,
+    funding_gap,
+    list_count,
+    number_before,
+    remainder,
+    to_number,
+)
+from .question import Question
+from .text import sentence_spans, stem, tokens
+
+if TYPE_CHECKING:
+    from .extractive import Candidate
+
+_TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
+Derived = tuple[Derivation, tuple["Candidate", ...]]  # a derived figure and the sentences holding its operands
+_SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
+                  r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
+_HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
+
+
+def derive(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """A figure the sources imply but do not state: a funding gap, days elapsed, the rest of a
+    total, a count of listed names. The newest source's wins; None when nothing fits."""
+    found: list[tuple[Derivation, Candidate]] = []
+    span = ELAPSED.search(q.text)
+    for c in top:
+        if MONEY_GAP.search(q.text):  # "how much is still missing from the appeal?"
+            d = funding_gap(c.text)
+        elif span and c.chunk.published:
+            d = elapsed(c.text, c.chunk.published, (span.group("unit") or "days").lower())
+        elif q.remainder or q.negated:
+            # "still have to leave", "how many more": the rest of the same action, whatever its verb
+            pred = None if _TO_DO.search(q.text) else predicate(q)
+            d = remainder(c.text, q.focus, q.negated, pred)
+            before = None if d else with_previous(c)  # "a convoy of 24 trucks ... 17 of the trucks"
+            if before and (d := remainder(before.text, q.focus, q.negated, pred)):
+                c = before
+        elif q.focus and not any(number_before(x.text, q.focus) for x in top):
+            noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+            d = list_count(c.text, noun)
+        else:
+            d = None
+        if d:
+            found.append((d, c))
+    if not found:
+        return None
+    # when sources of different dates give the figure, the newest one answers
+    d, c = max(found, key=lambda f: f[1].chunk.published or date.min)
+    return d, (c,)
+
+def add_up(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """"How many trucks did the two convoys bring altogether?": the figures of the best
+    sentences that each count the noun, added up with every operand cited."""
+    wanted = _SUM.search(q.text)
+    if not wanted or not q.focus:
+        return None
+    parts_named = re.search(r"\b(two|both|three|four)\b", q.text, re.I)
+    n = _HOW_MANY_PARTS[parts_named.group(1).lower()] if parts_named else 2
+    parts: list[tuple[str, Candidate]] = []
+    for c in top:
+        figure = figure_before(c.text, q.focus)
+        if (figure and not any(overlap(c, x) for _, x in parts)
+                and figure not in {f for f, _ in parts}):
+            parts.append((figure, c))
+        if len(parts) == n:
+            break
+    parts.sort(key=lambda p: reading_order(p[1]))
+    values = [to_number(f) for f, _ in parts]
+    if len(parts) < n or any(v is None for v in values):
+        return None
+    total = sum(v for v in values if v is not None)
+    noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+    expression = " + ".join(fmt(v) for v in values if v is not None) + f" = {fmt(total)} {noun}"
+    return Derivation(total, expression, tuple(f for f, _ in parts)), tuple(c for _, c in parts)
+
+
+def with_previous(c: Candidate) -> Candidate | None:
+    """The candidate with the sentence before it in the same paragraph, or None."""
+    at = c.start - c.chunk.start
+    text = c.chunk.text
+    spans = [(a, b) for a, b in sentence_spans(text) if b <= at]
+    if not spans or "\n\n" in text[spans[-1][1]:at]:
+        return None
+    a = spans[-1][0]
+    return dataclasses.replace(c, start=c.chunk.start + a, text=text[a:c.end - c.chunk.start])
+
+
+
+def reading_order(c: Candidate) -> tuple[date, str, int]:
+    """Older sources first, then each article in text order."""
+    return c.chunk.published or date.min, c.chunk.article_id, c.start
+
+
+def overlap(a: Candidate, b: Candidate) -> bool:
+    return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
+
+
