@@ -16,17 +16,19 @@ from .answer_types import predicate
 from .dates import ELAPSED, elapsed
 from .numbers import (
     MONEY_GAP,
+    NUMBER,
     Derivation,
     figure_before,
     fmt,
     funding_gap,
     list_count,
     number_before,
+    number_of,
     remainder,
     to_number,
 )
 from .question import Question
-from .text import sentence_spans, stem, tokens
+from .text import STOPWORDS, sentence_spans, stem, tokens
 
 if TYPE_CHECKING:
     from .extractive import Candidate
@@ -115,3 +117,56 @@ def overlap(a: Candidate, b: Candidate) -> bool:
     return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
 
 
+
+
+_NOT_CONCEPT = frozenset(stem(w) for w in """
+    estimate estimates figure figures count number total tally rise rose grow grew increase increased fall fell
+    drop dropped change changed jump jumped early mid late update updated previous latest first second third
+    new old earlier later between official officials count counts report reports two both sources source
+""".split())  # noqa: SIM905
+_NOT_A_COUNT = re.compile(r"^\s*(?:percent|per cent|%|km|kilomet|metre|meter|hours?|days?|weeks?|months?|years?|"
+                          r"million|billion|bn)\b",
+                          re.I)
+
+
+def _main_figure(text: str) -> tuple[str, float, str] | None:
+    """The first count in the sentence, as (written figure, value, counted noun as written)."""
+    named = re.search(r"\b(?:number|total|tally|count) of ([A-Za-z][\w'-]*)", text)
+    stated = number_of(text, stem(named.group(1).lower())) if named else None  # "the number of people ... to N"
+    if named and stated and (value := to_number(stated)) is not None:
+        return stated, value, named.group(1)
+    for m in NUMBER.finditer(text):
+        value = to_number(m.group(1))
+        if value is None or _NOT_A_COUNT.match(text[m.end():]) or re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+            continue
+        noun = next((w for w in re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 40])[:3]
+                     if w.lower() not in STOPWORDS and not w.endswith("ed")), None)
+        if noun:
+            return m.group(1), value, noun
+    return None
+
+
+def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """"By how much did the estimate rise between the early count and the latest update?": the
+    oldest and the newest source's figure of one count, subtracted, both cited. Nothing unless
+    both sentences speak of what the question names and count the same noun."""
+    if not q.compares:
+        return None
+    names = {stem(t) for n in q.names for t in tokens(n)}
+    concept = {t for t in q.terms if t not in _NOT_CONCEPT | names} or {t for t in q.terms if t in names}
+    figures = []
+    for c in top:
+        found = _main_figure(c.text)
+        if found and c.chunk.published and concept & {stem(t) for t in tokens(c.text)}:
+            figures.append((c.chunk.published, found, c))
+    if not figures:
+        return None
+    noun = stem(figures[0][1][2].lower())  # the best sentence's count decides what is compared
+    same = sorted((f for f in figures if stem(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
+    (d0, (w0, v0, _), c0), (d1, (w1, v1, word), c1) = same[0], same[-1]
+    if d0 == d1 or v0 == v1:
+        return None
+    change = v1 - v0
+    said = f"{fmt(v1)} - {fmt(v0)} = {fmt(change)} {word}" if change > 0 else \
+        f"{fmt(v0)} - {fmt(v1)} = {fmt(-change)} {word} fewer"
+    return Derivation(change, said, (w0, w1)), (c0, c1)

@@ -24,7 +24,7 @@ import numpy as np
 from .answer_types import named, predicate, type_fit
 from .citations import INSTRUCTION, make_citation
 from .dates import annotate_relative_dates, has_temporal
-from .derive import Derived, add_up, derive, overlap, reading_order
+from .derive import Derived, add_up, derive, difference, overlap, reading_order
 from .embeddings import SentenceEncoder
 from .models import Chunk, Citation, ScoredChunk, format_date
 from .numbers import (
@@ -164,7 +164,7 @@ class ExtractiveAnswerer:
         cands = self.candidates(q, query, retrieved) if retrieved else []
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
-            derivation = derive(q, cands[:3]) or add_up(q, cands[:6])
+            derivation = difference(q, cands[:8]) or derive(q, cands[:3]) or add_up(q, cands[:6])
         if reason is None and derivation is None:
             cands, reason = self._gate(q, cands)
         spelled_out = q.define and cands and (cands[0].features or {}).get("type_fit", 0.0) > 0  # "X (ABC)"

@@ -26,6 +26,8 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("why", r"^(why|for what reason|what (caused|led to|prompted|drove))\b"),
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
+_COMPARES = re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger)\b"
+                       r"|\b(?:difference|change|increase|rise|jump|drop|fall) (?:in \w+ )?between\b", re.I)
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
 _DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?(?![^?]*['’]s [a-z])[A-Z][\w'’ -]*\??$|\bstand for\b|"
                      r"\bwhat does [A-Z]\w* mean\b|\bfull name\b|\bshort for\b|\bacronym\b|\babbreviation\b")
@@ -52,6 +54,7 @@ class Question:
     negated: bool  # a count of what did not happen ("had not reported", "lacked", "stayed away")
     define: bool  # asks what or who a name is: "Who is X?", "What does X stand for?"
     anaphoric: bool
+    compares: bool = False  # "by how much did it rise between ...": two reports' figures of one count
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -115,5 +118,6 @@ def analyse(text: str) -> Question:
                     focus_word=focus,
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     negated=bool(NEGATION.search(t)) and qtype == "numeric",
+                    compares=bool(_COMPARES.search(t)) and qtype == "numeric",
                     anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1
                     or (bool(re.search(r"\b(its|their|his|her)\b", low)) and not _names(t)))

@@ -177,15 +177,33 @@ class HybridRetriever:
                 e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
                 e["score"] += 1.0 / (self.settings.rrf_k + rank)
                 e[kind] = rank
-        names = [{stem(t) for t in tokens(n)} for n in analyse(query).names]
+        asked = analyse(query)
+        names = [{stem(t) for t in tokens(n)} for n in asked.names]
         if names:  # entity-aware: passages of articles that mention what the question names come first
             for e in fused.values():
                 terms = bm25.article_terms.get(e["chunk"].article_id, set())
                 if all(n & terms for n in names):
                     e["score"] += 1.0 / self.settings.rrf_k
-        ranked = collapse_duplicates(sorted(fused.values(), key=lambda e: -e["score"]), k)
+        ranked = collapse_duplicates(sorted(fused.values(), key=lambda e: -e["score"]), len(fused))
+        ranked = spread(ranked, k, self.settings.per_article if asked.compares else k)
         return [ScoredChunk(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"])
                 for e in ranked]
+
+
+def spread(entries: list[dict[str, Any]], k: int, cap: int) -> list[dict[str, Any]]:
+    """The best k, at most ``cap`` from one article while other articles have passages: a question
+    that compares two reports or chains two facts needs more than the one best-matching story."""
+    picked: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
+    per: dict[str, int] = {}
+    for e in entries:
+        aid = e["chunk"].article_id
+        (held if per.get(aid, 0) >= cap else picked).append(e)
+        if per.get(aid, 0) < cap:
+            per[aid] = per.get(aid, 0) + 1
+        if len(picked) == k:
+            break
+    return picked + held[:k - len(picked)]
 
 
 def shingles(text: str) -> set[str]:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     # retrieval
     top_k: int = Field(6, ge=1, le=50)
     candidates: int = Field(30, ge=1)
+    per_article: int = Field(3, ge=1)  # for comparing questions: passages one article may hold in the top_k
     rrf_k: int = Field(60, ge=1)
 
     # extractive answerer

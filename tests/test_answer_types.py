@@ -152,6 +152,8 @@ The rebel delegation is headed by the group's deputy commander, Yusuf Karadi.
 DIRA's flood appeal of $9 million has so far received $2.5 million, the agency said.
 
 The navy sent 14 boats to Riverton on Tuesday. Only 9 of the boats arrived before nightfall.
+
+About 4,200 people have fled their homes in the district, DIRA said.
 """
 
 TALKS = """---
@@ -160,6 +162,8 @@ date: 2025-09-24
 source: "Fictional Wire (test fixture)"
 ---
 A second convoy, of 20 trucks, reached Riverton on Monday, the disaster agency said.
+
+DIRA said 6,900 people have now been displaced in Riverton district.
 
 Talks between the government and the Norland Freedom Front (NFF) opened in this lakeside town on Tuesday.
 The government side is led by Deputy Foreign Minister Lars Odegard.
@@ -193,13 +197,15 @@ def _cited(answer, assistant):
     ("How much money is still missing from the flood appeal?", "$9 million - $2.5 million = $6.5 million",
      "appeal of $9 million"),
     ("Of the boats sent to Riverton, how many failed to arrive?", "14 - 9 = 5 boats", "9 of the boats"),
+    ("By how much did DIRA's displacement figure rise between the two reports?", "6,900 - 4,200 = 2,700 people",
+     "4,200 people have fled"),
 ])
 def test_derived_numbers_show_their_arithmetic_and_cite_each_operand(floods, question, shown, quoted):
     a = floods.ask(question)
     _cited(a, floods)
     assert shown in a.text
     assert any(quoted in c.quote for c in a.citations)
-    if "+" in shown:
+    if "+" in shown or "6,900" in shown:
         assert {c.title for c in a.citations} == {"Floods cut off Riverton district",
                                                    "Second convoy reaches Riverton as talks open"}
 
