@@ -122,8 +122,9 @@ class ExtractiveAnswerer:
                 if i + 1 < len(spans):
                     s2, e2 = spans[i + 1]
                     # for "why", any next sentence of the paragraph: the cause often follows the claim
-                    if "\n\n" not in sc.chunk.text[e:s2] and (q.qtype == "why"
-                                                               or _PRONOUN_START.match(sc.chunk.text[s2:e2])):
+                    nxt = sc.chunk.text[s2:e2]
+                    if "\n\n" not in sc.chunk.text[e:s2] and (q.qtype == "why" or _PRONOUN_START.match(nxt)
+                                                               or (q.qtype == "when" and _THAT_DAY.search(nxt))):
                         cands.append(Candidate(sc.chunk, rank, sc.chunk.start + s, sc.chunk.start + e2,
                                                sc.chunk.text[s:e2]))
         if not cands:
@@ -291,6 +292,8 @@ class ExtractiveAnswerer:
 
 _ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # "When the convoy got through, ..."
 # a sentence carried on by the next: a pronoun, or a quote that continues the speaker's account
+_THAT_DAY = re.compile(r"\b(?:that|the same|the following|the next) (?:day|morning|afternoon|evening|night)\b"
+                       r"|\blater that\b", re.I)  # a time that points back to the sentence before
 _PRONOUN_START = re.compile(r"^(?:(?:It|They|He|She|This|That|These|Those|The move|The decision)\b|[\"“])")
 
 
