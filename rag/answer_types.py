@@ -25,6 +25,9 @@ _SITE = re.compile(r"\b(?:in|at|inside|into|near)\s+(?:(?:a|an|the|their|its|two
                    r"buildings?|villages?|towns?|hospitals?|tents?|shelters?|warehouses?|halls?|bases?|forests?|hills?|"
                    r"mountains?|islands?|barracks|compounds?|prisons?|border|capital|port|airport)\b", re.I)
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,40},\s*[A-Z][\w .'’-]{1,40}\s*(?:\([^)]{1,30}\))?\s*[—–-]")
+_ORIGIN = re.compile(r"\b(?:set (?:out|off)|leav\w*|left|depart\w*|start\w*|come|came|originat\w*|flee\w*|fled)"
+                     r"\s+from\b|\bfrom where\b|\bwhere\b.*\bfrom\??$", re.I)
+_FROM_PLACE = re.compile(r"\b(?:from|left|departed|leaving|leaves|out of)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
 _PLACE = re.compile(r"\b(?:in|to|from|at|near|towards?|via|into|for)\s+(?:the\s+)?([A-Z][a-z][\w-]*)")
 
 
@@ -55,6 +58,8 @@ def type_fit(q: Question, sent: str) -> float:
         return 1.0 if anchors else 0.0
     if q.qtype == "why":
         return 1.0 if _CAUSAL.search(sent) else 0.0
+    if q.qtype == "where" and _ORIGIN.search(q.text):  # "which town did they set out from?": where from
+        return 1.0 if any(m.group(1).lower() not in asked | _NOT_NAMES for m in _FROM_PLACE.finditer(sent)) else 0.0
     if q.qtype == "where":
         places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked | _NOT_NAMES]
         if MOTION.search(q.text):  # "where was it heading?": a destination, "to X", "towards X"

@@ -114,6 +114,13 @@ def test_the_day_of_a_report_is_not_the_day_asked_about():
     assert type_fit(last, "The leader spoke in public.") == -1.0
 
 
+def test_where_from_wants_the_place_of_departure():
+    origin = analyse("Which town did the relief convoy set out from?")
+    assert type_fit(origin, "A convoy of 24 trucks left the Ambul warehouse hub at dawn.") == 1.0
+    assert type_fit(origin, "The convoy travelled to Dorvan.") == 0.0  # a destination
+    assert type_fit(analyse("Where was the convoy heading?"), "The convoy travelled to Dorvan.") == 1.0
+
+
 def test_durations_and_lists():
     how_long = analyse("How long did the second convoy take?")
     assert type_fit(how_long, '"The journey took 11 hours.') > 0  # a duration
