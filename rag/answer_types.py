@@ -97,7 +97,7 @@ _RANKS = frozenset("""
     national military political new
 """.split())  # noqa: SIM905
 _SECOND_RANKS = frozenset(["deputy", "vice", "assistant", "acting", "interim", "former", "junior"])  # never implied
-_PROPER = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)*)\b")
+PROPER = re.compile(r"\b(?:[A-Z]{2,}[a-z]?|[A-Z][a-z][\w'’-]*(?:\s+[A-Z][a-z][\w'’-]*)*)\b")
 
 
 def named(q: Question, sentence: str) -> list[str]:
@@ -110,7 +110,7 @@ def named(q: Question, sentence: str) -> list[str]:
         return []
     if q.focus_word not in _THINGS:
         return person_names(sentence, asked)
-    found = [m.group(0) for m in _PROPER.finditer(sentence) if m.start() > 0]
+    found = [m.group(0) for m in PROPER.finditer(sentence) if m.start() > 0]
     return [n for n in found if not {w.lower() for w in n.split()} <= asked | _NOT_NAMES]
 
 
@@ -193,7 +193,9 @@ def predicate(q: Question) -> str | None:
              if w not in names]
     for i, (w, _) in enumerate(after):  # "... on the road were still CLOSED": the verb after an auxiliary
         if w in _AUXILIARY:
-            verb = next(((w2, s2) for w2, s2 in after[i + 1:] if w2 not in _AUXILIARY), None)
+            # "how many people was the camp HOLDING": a subject between the auxiliary and the verb
+            participle = next(((w2, s2) for w2, s2 in after[i + 1:i + 5] if w2.endswith(("ing", "ed"))), None)
+            verb = participle or next(((w2, s2) for w2, s2 in after[i + 1:] if w2 not in _AUXILIARY), None)
             if verb and verb[1] in q.terms:
                 return verb[1]
     return next((st for _, st in after if st in q.terms), None)

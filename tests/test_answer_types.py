@@ -71,6 +71,7 @@ def test_named_things_ranks_and_predicates():
     assert named(boss, leader) == ["Tomas Ferrant"]
     assert predicate(analyse("How many checkpoints on the Port Calder road were still closed?")) == "close"
     assert predicate(analyse("How many UN camps remain in Mali?")) == "remain"
+    assert predicate(analyse("How many people was the Tessa camp holding in April?")) == "hold"  # subject first
 
 
 def test_lexicon_joins_equivalents_never_two_sides_of_a_count():
