@@ -26,6 +26,7 @@ from .citations import INSTRUCTION, make_citation
 from .dates import annotate_relative_dates, has_temporal
 from .derive import Derived, add_up, derive, difference, overlap, reading_order
 from .embeddings import SentenceEncoder
+from .lexicon import phrases
 from .models import Chunk, Citation, ScoredChunk, format_date
 from .numbers import (
     NUMBER,
@@ -70,7 +71,7 @@ FEATURES = ("sim", "coverage", "title_coverage", "key_term", "rank", "type_fit",
 
 def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: dict[str, float],
              key: str | None) -> dict[str, float]:
-    stems = {stem(t) for t in tokens(c.text)}
+    stems = {stem(t) for t in tokens(phrases(c.text))}
     title = {stem(t) for t in tokens(c.chunk.title)}
     total = sum(weights.values()) or 1.0
     covered = [t for t in weights if t in stems]
@@ -139,7 +140,7 @@ class ExtractiveAnswerer:
         for c, sim in zip(cands, sims, strict=True):
             f = features(q, c, float(sim), best_sim, weights, key)
             score = self.bias + sum(self.weights[name] * f[name] for name in FEATURES)
-            covered = frozenset(t for t in weights if t in {stem(w) for w in tokens(c.text)})
+            covered = frozenset(t for t in weights if t in {stem(w) for w in tokens(phrases(c.text))})
             scored.append(dataclasses.replace(c, score=score, covered=covered, features=f))
         return sorted(scored, key=lambda c: -c.score)
 

@@ -12,6 +12,7 @@ the count and answer-type checks all see one word.
 from __future__ import annotations
 
 import functools
+import re
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("kill", "killed", "die", "died", "dies", "dead", "death", "deaths", "fatalities", "fatality", "slain"),
@@ -59,3 +60,34 @@ def canonical_stems() -> dict[str, str]:
         for word in group:
             table.setdefault(raw_stem(word), head)
     return table
+
+
+# phrases that say what one word says, rewritten to that word before terms are compared
+PHRASES: dict[str, str] = {
+    **dict.fromkeys(("take effect", "took effect", "takes effect", "taking effect", "come into force",
+                     "came into force", "comes into force", "enter into force", "entered into force", "kick in",
+                     "kicked in", "kicks in", "get under way", "got under way", "got underway"), "begin"),
+    **dict.fromkeys(("pull out", "pulled out", "pulls out", "pulling out"), "withdraw"),
+    **dict.fromkeys(("blow up", "blew up", "blown up", "blowing up"), "destroyed"),
+    **dict.fromkeys(("make it through", "made it through", "got through", "get through", "make it to",
+                     "made it to"), "reached"),
+    **dict.fromkeys(("in charge of",), "leads"),
+    **dict.fromkeys(("death toll",), "deaths"),
+    **dict.fromkeys(("forced from their homes", "fled their homes", "driven from their homes"), "displaced"),
+    **dict.fromkeys(("sign up to", "signed up to", "signed on to", "sign on to"), "agreed"),
+}
+
+
+@functools.lru_cache(maxsize=1)
+def _phrase_pattern() -> re.Pattern[str]:
+    alternatives = sorted(PHRASES, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in alternatives) + r")\b", re.I)
+
+
+def phrases(text: str) -> str:
+    """Multi-word expressions replaced by the word they mean, for term comparison only (never shown).
+
+    >>> phrases("The pause will take effect at 06:00; 17 trucks got through.")
+    'The pause will begin at 06:00; 17 trucks reached.'
+    """
+    return _phrase_pattern().sub(lambda m: PHRASES[m.group(0).lower()], text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexicon import phrases
 from .numbers import NEGATION
 from .text import STOPWORDS, content_terms, stem, tokens
 
@@ -101,7 +102,8 @@ def _focus(text: str, qtype: str) -> str | None:
 
 def question_terms(text: str) -> list[str]:
     """The question's content terms; the adjective of "how long/far/old" asks, it is not a term."""
-    return content_terms(re.sub(r"\bhow (?:long|far|old|often|soon|big|large|high|close)\b", "how", text, flags=re.I))
+    text = re.sub(r"\bhow (?:long|far|old|often|soon|big|large|high|close)\b", "how", text, flags=re.I)
+    return content_terms(phrases(text))
 
 
 def analyse(text: str) -> Question:
