@@ -70,6 +70,7 @@ def derive(q: Question, top: Sequence[Candidate]) -> Derived | None:
     d, c = max(found, key=lambda f: f[1].chunk.published or date.min)
     return d, (c,)
 
+
 def add_up(q: Question, top: Sequence[Candidate]) -> Derived | None:
     """"How many trucks did the two convoys bring altogether?": the figures of the best
     sentences that each count the noun, added up with every operand cited."""
@@ -107,7 +108,6 @@ def with_previous(c: Candidate) -> Candidate | None:
     return dataclasses.replace(c, start=c.chunk.start + a, text=text[a:c.end - c.chunk.start])
 
 
-
 def reading_order(c: Candidate) -> tuple[date, str, int]:
     """Older sources first, then each article in text order."""
     return c.chunk.published or date.min, c.chunk.article_id, c.start
@@ -117,13 +117,11 @@ def overlap(a: Candidate, b: Candidate) -> bool:
     return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
 
 
-
-
-_NOT_CONCEPT = frozenset(stem(w) for w in """
+_NOT_CONCEPT = """
     estimate estimates figure figures count number total tally rise rose grow grew increase increased fall fell
     drop dropped change changed jump jumped early mid late update updated previous latest first second third
     new old earlier later between official officials count counts report reports two both sources source
-""".split())  # noqa: SIM905
+""".split()  # noqa: SIM905  (words of the comparison, not of what is compared)
 _NOT_A_COUNT = re.compile(r"^\s*(?:percent|per cent|%|km|kilomet|metre|meter|hours?|days?|weeks?|months?|years?|"
                           r"million|billion|bn)\b",
                           re.I)
@@ -153,7 +151,8 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     if not q.compares:
         return None
     names = {stem(t) for n in q.names for t in tokens(n)}
-    concept = {t for t in q.terms if t not in _NOT_CONCEPT | names} or {t for t in q.terms if t in names}
+    generic = {stem(w) for w in _NOT_CONCEPT} | names
+    concept = {t for t in q.terms if t not in generic} or {t for t in q.terms if t in names}
     figures = []
     for c in top:
         found = _main_figure(c.text)

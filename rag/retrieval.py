@@ -184,8 +184,11 @@ class HybridRetriever:
                 terms = bm25.article_terms.get(e["chunk"].article_id, set())
                 if all(n & terms for n in names):
                     e["score"] += 1.0 / self.settings.rrf_k
-        ranked = collapse_duplicates(sorted(fused.values(), key=lambda e: -e["score"]), len(fused))
-        ranked = spread(ranked, k, self.settings.per_article if asked.compares else k)
+        ranked = sorted(fused.values(), key=lambda e: -e["score"])
+        if asked.compares:  # "by how much did it rise between ...": the reports of several articles
+            ranked = spread(collapse_duplicates(ranked, len(ranked)), k, self.settings.per_article)
+        else:
+            ranked = collapse_duplicates(ranked, k)
         return [ScoredChunk(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"])
                 for e in ranked]
 

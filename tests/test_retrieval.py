@@ -55,3 +55,14 @@ def test_filters_where_clause():
     f = Filters(("x",), date(2024, 1, 1), None)
     assert f.where() == {"$and": [{"article_id": {"$in": ["x"]}}, {"published_day": {"$gte": 20240101}}]}
     assert Filters().where() is None
+
+
+def test_spread_caps_one_article_while_others_match():
+    from types import SimpleNamespace
+
+    from rag.retrieval import spread
+
+    entries = [{"chunk": SimpleNamespace(article_id=a), "n": i} for i, a in enumerate("AAAAB C".replace(" ", ""))]
+    picked = spread(entries, 4, 2)
+    assert [e["chunk"].article_id for e in picked] == ["A", "A", "B", "C"]
+    assert [e["n"] for e in spread(entries[:4], 3, 2)] == [0, 1, 2]  # only one article: the cap yields
