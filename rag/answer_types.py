@@ -194,7 +194,8 @@ def predicate(q: Question) -> str | None:
     for i, (w, _) in enumerate(after):  # "... on the road were still CLOSED": the verb after an auxiliary
         if w in _AUXILIARY:
             # "how many people was the camp HOLDING": a subject between the auxiliary and the verb
-            participle = next(((w2, s2) for w2, s2 in after[i + 1:i + 5] if w2.endswith(("ing", "ed"))), None)
+            participle = next(((w2, s2) for w2, s2 in after[i + 1:i + 5]
+                               if len(w2) > 4 and w2.endswith(("ing", "ed")) and not w2.endswith("eed")), None)
             verb = participle or next(((w2, s2) for w2, s2 in after[i + 1:] if w2 not in _AUXILIARY), None)
             if verb and verb[1] in q.terms:
                 return verb[1]

@@ -89,6 +89,14 @@ def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: di
     }
 
 
+def _owner_named(q: Question, sentence: str) -> bool:
+    """"Who is the NPA's top commander": a sentence that names the NPA (an organisation is not implied
+    the way a country is)."""
+    owner = re.search(r"\b([A-Z]{2,})['’]s?\s", q.text)
+    return owner is None or owner.group(1) in sentence
+
+
+_ATTRIBUTE = re.compile(r"^what (?:is|was|are|were) the (?:[\w'’-]+\s+){0,2}?([\w'’-]+) of\b", re.I)
 _ANY_ROLE = frozenset(["official", "officials", "person", "people", "man", "woman", "figure", "one"])
 
 
@@ -200,12 +208,18 @@ class ExtractiveAnswerer:
             # a date that is not just the day of the report; a duration
             fitting = [c for c in top if c.features and c.features["type_fit"] > 0]
             return (fitting, None) if fitting else ([], "")
+        attribute = _ATTRIBUTE.match(q.text)
+        if q.qtype == "factoid" and attribute and not q.define and attribute.group(1).lower() != "name":
+            # "what is the annual budget of X": a sentence about a budget
+            top = [c for c in cands[:5] if stem(attribute.group(1).lower()) in _stems(c.text)]
+            if not top:
+                return [], f" No passage gives the {attribute.group(1).lower()} asked about."
         if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
             fitting = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
             return (fitting or top), None
         if q.qtype == "who":
             # "who is the defence minister": a sentence that names someone in that role
-            top = [c for c in cands[:8] if named(q, c.text) and self._in_role(q, c)]
+            top = [c for c in cands[:8] if named(q, c.text) and self._in_role(q, c) and _owner_named(q, c.text)]
             return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
         if q.qtype == "numeric" and q.names:
             # a figure about what the question names comes from a passage that names it

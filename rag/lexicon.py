@@ -41,7 +41,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("residents", "resident", "inhabitants", "inhabitant"),
     ("road", "roads", "highway", "highways"),
     ("urgent", "pressing"),
-    ("led", "lead", "leads", "leader", "leaders", "headed", "heads", "commander", "commanders", "commanded"),
+    ("led", "lead", "leads", "leader", "leaders", "headed", "heads"),
     ("mediator", "mediators", "mediated", "mediate", "brokered", "broker", "envoy", "envoys"),
     ("hospital", "hospitals"),
     ("doctor", "doctors", "physician", "physicians", "medic", "medics"),

@@ -72,6 +72,7 @@ def test_named_things_ranks_and_predicates():
     assert predicate(analyse("How many checkpoints on the Port Calder road were still closed?")) == "close"
     assert predicate(analyse("How many UN camps remain in Mali?")) == "remain"
     assert predicate(analyse("How many people was the Tessa camp holding in April?")) == "hold"  # subject first
+    assert predicate(analyse("How many days of repairs did the bridge need?")) != "need"  # not a participle
 
 
 def test_lexicon_joins_equivalents_never_two_sides_of_a_count():
@@ -93,6 +94,15 @@ def test_lexicon_joins_equivalents_never_two_sides_of_a_count():
 def test_question_forms(text, qtype, focus, negated):
     q = analyse(text)
     assert (q.qtype, q.focus, q.negated, q.define) == (qtype, focus, negated, False)
+
+
+def test_an_organisation_owner_must_be_named():
+    from rag.extractive import _owner_named
+
+    q = analyse("Who is the NPA's top military commander?")
+    assert not _owner_named(q, "Rear Admiral Ysolde Brenner, who commands the navy's Northern Fleet, spoke.")
+    assert _owner_named(q, "NPA commander Idris Koneva spoke.")
+    assert _owner_named(analyse("Who is Norland's defence minister?"), "Defence Minister Lars Odegard spoke.")
 
 
 def test_a_role_with_another_qualifier_is_another_role():
@@ -233,6 +243,7 @@ def test_define_rank_and_dateline(floods):
     assert "Norland Freedom Front" in full.text
     assert floods.ask("Who is the rebel group's overall commander?").abstained  # only a deputy is named
     assert floods.ask("Who is Norland's defence minister?").abstained  # only a foreign minister is named
+    assert floods.ask("What is the annual budget of the disaster agency?").abstained  # no budget is given
     lorries = floods.ask("How many lorries did the first relief convoy bring?")  # the article says trucks
     _cited(lorries, floods)
     assert "12" in lorries.text
