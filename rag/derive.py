@@ -153,6 +153,10 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     names = {stem(t) for n in q.names for t in tokens(n)}
     generic = {stem(w) for w in _NOT_CONCEPT} | names
     concept = {t for t in q.terms if t not in generic} or {t for t in q.terms if t in names}
+    for c in top[:3]:  # one sentence that gives both: "imports fell from 42,000 tonnes in April to 6,500"
+        stated = from_to(c.text)
+        if stated and concept & {stem(t) for t in tokens(c.text)}:
+            return stated, (c,)
     figures = []
     for c in top:
         found = _main_figure(c.text)
@@ -169,3 +173,31 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     said = f"{fmt(v1)} - {fmt(v0)} = {fmt(change)} {word}" if change > 0 else \
         f"{fmt(v0)} - {fmt(v1)} = {fmt(-change)} {word} fewer"
     return Derivation(change, said, (w0, w1)), (c0, c1)
+
+
+_FIG = r"(?:about\s+|some\s+|around\s+|nearly\s+)?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?(?:\s+([a-z]+))?"
+_FROM_TO = re.compile(r"\b(fell|dropped|declined|decreased|plunged|slumped|shrank|rose|increased|grew|jumped|climbed|"
+                      rf"soared|swelled|went up|went down)\b[^.;]{{0,60}}?\bfrom\s+{_FIG}[^.;]{{0,40}}?\bto\s+{_FIG}",
+                      re.I)
+
+
+def from_to(sentence: str) -> Derivation | None:
+    """The change a sentence states as "fell from X to Y": the difference, with its unit.
+
+    >>> from_to("Imports fell from 42,000 tonnes in April to 6,500 tonnes in May, officials said.").expression
+    '42,000 - 6,500 = 35,500 tonnes less'
+    >>> from_to("The toll rose from 12 to 30.").expression
+    '30 - 12 = 18 more'
+    """
+    m = _FROM_TO.search(sentence)
+    if not m:
+        return None
+    a, scale_a, unit_a, b, scale_b, unit_b = m.group(2, 3, 4, 5, 6, 7)
+    x, y = to_number(a), to_number(b)
+    if x is None or y is None or (scale_a or "") != (scale_b or "") or (unit_a and unit_b and unit_a != unit_b):
+        return None  # "from 3 million to 900,000": not the same unit; quote it
+    unit = " ".join(w for w in (scale_a, unit_a or unit_b) if w)
+    unit = f" {unit}" if unit else ""
+    if y < x:
+        return Derivation(x - y, f"{fmt(x)} - {fmt(y)} = {fmt(x - y)}{unit} less", (a, b))
+    return Derivation(y - x, f"{fmt(y)} - {fmt(x)} = {fmt(y - x)}{unit} more", (b, a))

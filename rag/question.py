@@ -28,7 +28,9 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
 _COMPARES = re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger)\b"
-                       r"|\b(?:difference|change|increase|rise|jump|drop|fall) (?:in \w+ )?between\b", re.I)
+                       r"|\b(?:difference|change|increase|rise|jump|drop|fall) (?:in \w+ )?between\b"
+                       r"|\bhow (?:big|large|steep|sharp|much) (?:was|is|has been) the (?:drop|fall|rise|increase|"
+                       r"decline|jump|decrease|change)\b", re.I)
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
 _DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?(?![^?]*['’]s [a-z])[A-Z][\w'’ -]*\??$|\bstand for\b|"
                      r"\bwhat does [A-Z]\w* mean\b|\bfull name\b|\bshort for\b|\bacronym\b|\babbreviation\b")

@@ -172,6 +172,8 @@ DIRA's flood appeal of $9 million has so far received $2.5 million, the agency s
 The navy sent 14 boats to Riverton on Tuesday. Only 9 of the boats arrived before nightfall.
 
 About 4,200 people have fled their homes in the district, DIRA said.
+
+Food deliveries to the district fell from 900 tonnes in August to 250 tonnes in September, traders said.
 """
 
 TALKS = """---
@@ -217,6 +219,8 @@ def _cited(answer, assistant):
     ("Of the boats sent to Riverton, how many failed to arrive?", "14 - 9 = 5 boats", "9 of the boats"),
     ("By how much did DIRA's displacement figure rise between the two reports?", "6,900 - 4,200 = 2,700 people",
      "4,200 people have fled"),
+    ("How big was the drop in food deliveries between August and September?", "900 - 250 = 650 tonnes less",
+     "fell from 900 tonnes"),
 ])
 def test_derived_numbers_show_their_arithmetic_and_cite_each_operand(floods, question, shown, quoted):
     a = floods.ask(question)
