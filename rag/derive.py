@@ -1,5 +1,5 @@
 """Figures the sources imply but do not state, each with its arithmetic shown and every operand
-cited: the rest of a total ("13 - 8 = 5 camps remain"), a funding gap, days between two dates,
+cited: the rest of a total ("11 - 4 = 7 bases remain"), a funding gap, days between two dates,
 a count of listed names, a sum across sentences. Only in the plain patterns of ``numbers.py``;
 when unsure, nothing is derived and the answerer quotes the source.
 """
