@@ -3,7 +3,7 @@ each sentence is supported by what it cites, and build ``Citation`` objects with
 
 Support check for a sentence (used on every generated answer, and as a safety net on the
 extractive one): it must carry at least one in-range marker; every number, date and proper
-name in it must occur in the cited sources (arithmetic shown as "13 - 8 = 5" is accepted when
+name in it must occur in the cited sources (arithmetic shown as "11 - 4 = 7" is accepted when
 the operands occur and the sum is right); and its similarity to the best cited sentence must
 clear a bar. The UI only renders what this stage returns.
 """

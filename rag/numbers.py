@@ -119,7 +119,7 @@ def number_of(text: str, noun_stem: str) -> str | None:
 @dataclass(frozen=True)
 class Derivation:
     value: float
-    expression: str  # "13 - 8 = 5 camps remain"
+    expression: str  # "11 - 4 = 7 bases remain"
     operands: tuple[str, ...]  # the source words the operands come from
 
 
