@@ -69,9 +69,9 @@ class Extracted:
 FEATURES = ("sim", "coverage", "title_coverage", "key_term", "rank", "type_fit", "window", "lede", "length", "sim_gap")
 
 
-def features(q: Question, c: Candidate, sim: float, best_sim: float, weights: dict[str, float],
+def features(q: Question, c: Candidate, stems: set[str], sim: float, best_sim: float, weights: dict[str, float],
              key: str | None) -> dict[str, float]:
-    stems = {stem(t) for t in tokens(phrases(c.text))}
+    """The ranker's inputs for one candidate; ``stems`` are its words' stems (phrases rewritten)."""
     title = {stem(t) for t in tokens(c.chunk.title)}
     total = sum(weights.values()) or 1.0
     covered = [t for t in weights if t in stems]
@@ -146,9 +146,10 @@ class ExtractiveAnswerer:
         best_sim = float(np.max(sims))
         scored = []
         for c, sim in zip(cands, sims, strict=True):
-            f = features(q, c, float(sim), best_sim, weights, key)
+            stems = _stems(phrases(c.text))
+            f = features(q, c, stems, float(sim), best_sim, weights, key)
             score = self.bias + sum(self.weights[name] * f[name] for name in FEATURES)
-            covered = frozenset(t for t in weights if t in {stem(w) for w in tokens(phrases(c.text))})
+            covered = frozenset(t for t in weights if t in stems)
             scored.append(dataclasses.replace(c, score=score, covered=covered, features=f))
         return sorted(scored, key=lambda c: -c.score)
 
