@@ -1,4 +1,4 @@
-"""Command line: python -m rag ingest|ask|eval|list|remove|timeline|brief|places|serve. Errors become one-line
+"""Command line: python -m rag ingest|ask|eval|dataset|list|remove|timeline|brief|places|serve. Errors become one-line
 messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for expected problems."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -86,29 +85,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 
 def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from . import evaluation
-    from .assistant import Assistant
-    from .loaders import discover, load_file
 
-    questions = evaluation.load_questions(args.questions)
-    with tempfile.TemporaryDirectory(prefix="briefing-eval-") as tmp:
-        if args.corpus:
-            settings = settings.model_copy(update={"data_dir": Path(tmp), "corpus_dir": Path(args.corpus)})
-        settings = settings.model_copy(update={"top_k": max(settings.top_k, args.k)})
-        assistant = Assistant(settings)
-        if args.corpus:
-            assistant.ingest([args.corpus])
-        else:
-            assistant.ensure_corpus()
-        report = evaluation.run(assistant, questions, k=args.k)
-        if args.corpus:
-            articles = [load_file(p) for p in discover([args.corpus])]
-        else:
-            from .models import Article
-
-            stored = [a for a in (assistant.store.article(i.article_id) for i in assistant.articles()) if a]
-            articles = [Article(id=a.info.article_id, title=a.info.title, published=a.info.published,
-                                source=a.info.source, url=None, path="", text=a.text) for a in stored]
-        report["baseline"] = evaluation.baseline(articles, questions, assistant.embeddings, k=args.k)
+    report = evaluation.evaluate(args.questions, settings, corpus=args.corpus, k=args.k)
     print(evaluation.format_table(report))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -117,6 +95,24 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     md = evaluation.write_markdown(report, out_dir, Path(args.questions).name)
     print(f"\nreport: {md}")
     return 0
+
+
+def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
+    from . import dataset
+
+    if args.action == "readme":
+        text = dataset.readme(args.root)
+        (Path(args.root) / "README.md").write_text(text, encoding="utf-8")
+        print(f"wrote {Path(args.root) / 'README.md'}")
+        return 0
+    problems = dataset.check(args.root)
+    for split in dataset.load_corpus(args.root):
+        c = dataset.counts(split)
+        print(f"{split.name:<6} {c['texts']:>3} texts {c['questions']:>4} questions  crises: {', '.join(c['crises'])}")
+    for p in problems:
+        print(f"problem: {p}")
+    print("ok" if not problems else f"{len(problems)} problem(s)")
+    return 0 if not problems else 1
 
 
 def cmd_list(args: argparse.Namespace, settings: Any) -> int:
@@ -243,6 +239,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--report", help="folder for report.md and the chart (default: next to --json)")
     s.add_argument("--k", type=int, default=5)
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("dataset", help="check the real-news corpus (or write its README)")
+    s.add_argument("action", choices=["check", "readme"])
+    s.add_argument("root", nargs="?", default="tests/data/news")
+    s.set_defaults(func=cmd_dataset)
     s = sub.add_parser("list", help="list indexed articles")
     s.set_defaults(func=cmd_list)
     s = sub.add_parser("remove", help="remove an article by id")

@@ -8,7 +8,12 @@ every ``must_contain`` string (whole words, after ``match_key``); an unanswerabl
 correct when abstained. A citation is precise when its quote or its passage contains one of the
 question's evidence quotes (whitespace and Unicode normalised); citations on unanswerable
 questions are never precise. Citation recall: answerable questions with at least one precise
-citation. It does not change the assistant; reports go to stdout, JSON, Markdown and a PNG.
+citation. Wrong derived figures: answers that show arithmetic ("13 - 8 = 5") whose result is not a
+gold figure (on an unanswerable question any shown result is wrong); the worst error the product
+can make. Unanswerable-answered: unanswerable questions that got an answer. The baseline is run
+twice: at the tutorial's 1000/200 and at our own mean passage length, so recall is compared at
+the same amount of text to read. A sealed report (``seal``) keeps aggregates only. It does not
+change the assistant; reports go to stdout, JSON, Markdown and a PNG.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import re
 import statistics
 import time
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -58,6 +63,28 @@ def holds_evidence(passage: str, evidence: Sequence[str]) -> bool:
     return any(norm(e) in p for e in evidence if e.strip())
 
 
+# "13 - 8 = 5", "$48 million - $11.5 million = $36.5 million", "12 + 20 = 32": an operand, an operator,
+# anything up to "=", then the result (with its scale word, which must_contain may name).
+_ARITHMETIC = re.compile(r"\d[\d,.]*\s*(?:%|million|billion)?\s*[-+\u2212\u00d7x*/]\s*\$?\d[^=\n]{0,80}?=\s*"
+                         r"(\$?\d[\d,.]*(?:\s*(?:%|million|billion))?)")
+
+
+def derived_results(text: str) -> list[str]:
+    """The results of the arithmetic an answer shows: '13 - 8 = 5 camps remain' gives ['5']."""
+    return [m.group(1).rstrip(".,") for m in _ARITHMETIC.finditer(text)]
+
+
+def wrong_derivation(row: dict[str, Any], answer: Answer) -> bool | None:
+    """None when the answer shows no arithmetic; else whether no shown result is a gold figure."""
+    results = [] if answer.abstained else derived_results(answer.text)
+    if not results:
+        return None
+    if row["type"] == "unanswerable":
+        return True
+    gold = [m for m in row["must_contain"] if any(ch.isdigit() for ch in m)] or row["must_contain"]
+    return not any(contains_term(r, m) or contains_term(m, r) for r in results for m in gold)
+
+
 def answer_correct(row: dict[str, Any], answer: Answer) -> bool:
     if row["type"] == "unanswerable":
         return answer.abstained
@@ -77,7 +104,26 @@ def score_row(row: dict[str, Any], answer: Answer, latency_ms: float, k: int) ->
         "retrieval_hit@1": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:1]),
         f"retrieval_hit@{k}": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:k]),
         "flags": [f.reason for f in answer.flags], "answerer": answer.answerer, "latency_ms": round(latency_ms, 1),
+        "derived": wrong_derivation(row, answer) is not None, "wrong_derived": bool(wrong_derivation(row, answer)),
     }
+
+
+def failure_class(r: dict[str, Any], k: int) -> str | None:
+    """A coarse, automatic class for a wrong answer (None when it is right); reading the dev
+    failures refines these, but the counts are aggregates and so fit a sealed report too."""
+    if r["ok"]:
+        return None
+    if r["should_abstain"]:
+        return "answered an unanswerable question" + (" with arithmetic" if r.get("wrong_derived") else "")
+    if r.get("wrong_derived"):
+        return "showed arithmetic whose result is not the gold figure"
+    found = r.get(f"retrieval_hit@{k}")
+    if r["abstained"]:
+        return "abstained although the evidence was retrieved" if found else "abstained; evidence not retrieved"
+    if r["precise_citations"]:
+        return "cited the evidence but the answer lacks a gold figure or name"
+    return "answered from another sentence (evidence retrieved)" if found else \
+        "answered from another sentence (evidence not retrieved)"
 
 
 def _rate(num: float, den: float) -> float | None:
@@ -97,6 +143,9 @@ def summarise(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
         "abstention_accuracy": _rate(sum(r["abstained"] == r["should_abstain"] for r in rows), len(rows)),
         "unanswerable_abstained": _rate(sum(r["abstained"] for r in unanswerable), len(unanswerable)),
         "false_abstention_rate": _rate(sum(r["abstained"] for r in answerable), len(answerable)),
+        "unanswerable_answered": _rate(sum(not r["abstained"] for r in unanswerable), len(unanswerable)),
+        "derived_answers": sum(r.get("derived", False) for r in rows),
+        "wrong_derived_figures": sum(r.get("wrong_derived", False) for r in rows),
         "retrieval_recall@1": _rate(sum(r["retrieval_hit@1"] for r in answerable), len(answerable)),
         f"retrieval_recall@{k}": _rate(sum(r[f"retrieval_hit@{k}"] for r in answerable), len(answerable)),
         "latency_p50_ms": round(statistics.median(lat), 1),
@@ -140,19 +189,56 @@ def run(assistant: Any, questions: list[dict[str, Any]], k: int = 5) -> dict[str
     report["mean_top1_passage_chars"] = round(statistics.mean(top1), 1) if top1 else None
     report["mean_quote_chars"] = round(statistics.mean(quotes), 1) if quotes else None
     report["by_type"] = {t: summarise(rs, k) for t, rs in sorted(by_type.items())}
+    report["answerers"] = dict(sorted(Counter(r["answerer"] for r in rows).items()))
+    report["failure_classes"] = dict(Counter(c for r in rows if (c := failure_class(r, k))).most_common())
     report["rows"] = rows
     return report
 
 
+def evaluate(questions_path: str | Path, settings: Any, *, corpus: str | Path | None = None, k: int = 5,
+             embeddings: Any = None, with_baseline: bool = True) -> dict[str, Any]:
+    """Ask a question file against ``corpus`` indexed alone in a temporary store (or, without a
+    corpus, against the configured index), with the baselines; sealed splits give aggregates only."""
+    import tempfile
+
+    from .assistant import Assistant
+    from .dataset import is_sealed
+    from .loaders import discover, load_file
+
+    questions = load_questions(questions_path)
+    with tempfile.TemporaryDirectory(prefix="briefing-eval-") as tmp:
+        if corpus:
+            settings = settings.model_copy(update={"data_dir": Path(tmp), "corpus_dir": Path(corpus)})
+        settings = settings.model_copy(update={"top_k": max(settings.top_k, k)})
+        assistant = Assistant(settings, embeddings=embeddings)
+        if corpus:
+            assistant.ingest([corpus])
+        else:
+            assistant.ensure_corpus()
+        report = run(assistant, questions, k=k)
+        if with_baseline:
+            if corpus:
+                articles = [load_file(p) for p in discover([corpus])]
+            else:
+                stored = [a for a in (assistant.store.article(i.article_id) for i in assistant.articles()) if a]
+                articles = [Article(id=a.info.article_id, title=a.info.title, published=a.info.published,
+                                    source=a.info.source, url=None, path="", text=a.text) for a in stored]
+            report["baselines"] = baselines(articles, questions, assistant.embeddings, k,
+                                            report.get("mean_top1_passage_chars"))
+            report["baseline"] = report["baselines"][0]
+    return seal(report) if is_sealed(questions_path) else report
+
+
 def baseline(articles: Sequence[Article], questions: list[dict[str, Any]], embeddings: Any,
-             k: int = 5) -> dict[str, Any]:
-    """The LangChain tutorial retriever on the same articles and questions (in-memory Chroma)."""
+             k: int = 5, chunk_size: int = 1000, chunk_overlap: int = 200) -> dict[str, Any]:
+    """The LangChain tutorial retriever on the same articles and questions (in-memory Chroma);
+    the tutorial's splitter is 1000/200, ``chunk_size`` sets another passage length."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
     from langchain_chroma import Chroma
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap)
     texts = [t for a in articles for t in splitter.split_text(a.text)]
     client = chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
     store = Chroma(collection_name=f"baseline_{int(time.time() * 1e6)}", embedding_function=embeddings, client=client)
@@ -166,43 +252,71 @@ def baseline(articles: Sequence[Article], questions: list[dict[str, Any]], embed
         hitsk += any(holds_evidence(d.page_content, q["evidence"]) for d in docs)
         top1_chars.append(len(docs[0].page_content) if docs else 0)
     store.delete_collection()
-    return {"name": "LangChain tutorial retriever (1000/200 splitter, dense top-k)", "chunks": len(texts),
+    return {"name": f"LangChain tutorial retriever ({chunk_size}/{chunk_overlap} splitter, dense top-k)",
+            "chunks": len(texts),
             "retrieval_recall@1": _rate(hits1, len(answerable)), f"retrieval_recall@{k}": _rate(hitsk, len(answerable)),
             "mean_top1_passage_chars": round(statistics.mean(top1_chars), 1) if top1_chars else None}
 
 
+def baselines(articles: Sequence[Article], questions: list[dict[str, Any]], embeddings: Any, k: int,
+              our_passage_chars: float | None) -> list[dict[str, Any]]:
+    """The tutorial retriever as published (1000/200) and at our mean passage length (overlap 20%)."""
+    out = [baseline(articles, questions, embeddings, k)]
+    if our_passage_chars:
+        size = max(100, int(round(our_passage_chars)))
+        out.append(baseline(articles, questions, embeddings, k, chunk_size=size, chunk_overlap=size // 5))
+    return out
+
+
+def seal(report: dict[str, Any]) -> dict[str, Any]:
+    """Aggregates only: no rows, no question text, no per-question flags (the sealed test split)."""
+    sealed = {key: v for key, v in report.items() if key != "rows"}
+    sealed["sealed"] = True
+    return sealed
+
+
 METRICS = ("answer_accuracy", "citation_precision", "citation_recall", "abstention_accuracy",
-           "false_abstention_rate", "retrieval_recall@1")
+           "false_abstention_rate", "unanswerable_answered", "wrong_derived_figures", "retrieval_recall@1")
+
+
+_SHORT = {"answer_accuracy": "accuracy", "citation_precision": "cit prec", "citation_recall": "cit recall",
+          "abstention_accuracy": "abst acc", "false_abstention_rate": "false abst",
+          "unanswerable_answered": "unans answd", "wrong_derived_figures": "wrong deriv",
+          "latency_p50_ms": "p50 ms", "latency_p95_ms": "p95 ms"}
+
+
+def _fmt(v: Any) -> str:
+    return "—" if v is None else (f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else str(v))
 
 
 def format_table(report: dict[str, Any]) -> str:
     k = report.get("k", 5)
     cols = [*METRICS, f"retrieval_recall@{k}", "latency_p50_ms", "latency_p95_ms"]
-    head = f"{'set':<14}{'n':>4}  " + "  ".join(f"{c.replace('retrieval_', 'r').replace('_', ' '):>12}" for c in cols)
+    label = {**_SHORT, "retrieval_recall@1": "r@1", f"retrieval_recall@{k}": f"r@{k}"}
+    head = f"{'set':<14}{'n':>4}  " + "  ".join(f"{label.get(c, c):>11}" for c in cols)
     lines = [head, "-" * len(head)]
-
-    def fmt(v: Any) -> str:
-        return "—" if v is None else (f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else str(v))
-
     for name, m in [("all", report), *report["by_type"].items()]:
-        lines.append(f"{name:<14}{m['n']:>4}  " + "  ".join(f"{fmt(m.get(c)):>12}" for c in cols))
-    answerers: dict[str, int] = {}
-    for r in report.get("rows", []):
-        answerers[r["answerer"]] = answerers.get(r["answerer"], 0) + 1
+        lines.append(f"{name:<14}{m['n']:>4}  " + "  ".join(f"{_fmt(m.get(c)):>11}" for c in cols))
     lines.append("")
-    lines.append("answerer: " + ", ".join(f"{k} {v}" for k, v in sorted(answerers.items()))
-                 + f"; verifier removed or flagged {report.get('verifier_flags', 0)} sentence(s)")
+    lines.append("answerer: " + ", ".join(f"{a} {n}" for a, n in sorted(report.get("answerers", {}).items()))
+                 + f"; verifier removed or flagged {report.get('verifier_flags', 0)} sentence(s); "
+                 f"answers showing arithmetic {report.get('derived_answers', 0)}, "
+                 f"of which wrong {report.get('wrong_derived_figures', 0)}")
+    if report.get("failure_classes"):
+        lines.append("wrong answers by class: " + "; ".join(f"{c} {n}" for c, n in report["failure_classes"].items()))
+    if report.get("sealed"):
+        lines.append("sealed split: aggregates only, no per-question output")
     for r in report.get("rows", []):
         for reason in r["flags"]:
             lines.append(f"  {r['id']}: {reason}")
-    b = report.get("baseline")
-    if b:
+    for b in report.get("baselines") or ([report["baseline"]] if report.get("baseline") else []):
         lines.append("")
-        lines.append(f"baseline: {b['name']} ({b['chunks']} chunks)")
-        lines.append(f"  recall@1 {fmt(b['retrieval_recall@1'])} vs ours {fmt(report['retrieval_recall@1'])}; "
-                     f"recall@{k} {fmt(b[f'retrieval_recall@{k}'])} vs ours {fmt(report[f'retrieval_recall@{k}'])}")
-        lines.append(f"  passage to read: baseline top-1 {b['mean_top1_passage_chars']} chars; ours top-1 "
-                     f"{report.get('mean_top1_passage_chars')} chars, "
+        lines.append(f"baseline: {b['name']} ({b['chunks']} chunks), "
+                     f"top-1 passage {b['mean_top1_passage_chars']} chars")
+        lines.append(f"  recall@1 {_fmt(b['retrieval_recall@1'])} vs ours {_fmt(report['retrieval_recall@1'])}; "
+                     f"recall@{k} {_fmt(b[f'retrieval_recall@{k}'])} vs ours {_fmt(report[f'retrieval_recall@{k}'])}")
+    if report.get("mean_top1_passage_chars") is not None:
+        lines.append(f"ours: top-1 passage {report.get('mean_top1_passage_chars')} chars, "
                      f"cited quotes {report.get('mean_quote_chars')} chars")
     return "\n".join(lines)
 
@@ -231,10 +345,14 @@ def write_markdown(report: dict[str, Any], out_dir: Path, title: str) -> Path:
     fig.savefig(png)
     plt.close(fig)
     md = out_dir / "report.md"
-    wrong = [r for r in report["rows"] if not r["ok"]]
+    wrong = [r for r in report.get("rows", []) if not r["ok"]]
+    if report.get("sealed"):
+        md.write_text(f"# Evaluation: {title} (sealed)\n\n```\n{format_table(report)}\n```\n\n"
+                      f"![metrics by type]({png.name})\n", encoding="utf-8")
+        return md
     md.write_text(
         f"# Evaluation: {title}\n\n```\n{format_table(report)}\n```\n\n![metrics by type]({png.name})\n\n"
-        + "## Wrong answers\n\n" + ("\n".join(f"- **{r['id']}** ({r['type']}) {r['question']}\n  > {r['answer']}"
-                                              for r in wrong) or "none") + "\n",
+        + "## Wrong answers\n\n" + ("\n".join(f"- **{r['id']}** ({r['type']}; {failure_class(r, report.get('k', 5))}) "
+                                              f"{r['question']}\n  > {r['answer']}" for r in wrong) or "none") + "\n",
         encoding="utf-8")
     return md

@@ -150,7 +150,8 @@ def load_text(text: str, *, name: str, key: str | None = None, title: str | None
         key=key or f"text:{name}", text=body,
         title=title or meta.get("title") or head_title,
         published=published or meta.get("date") or meta.get("published") or head_date,
-        source=source or str(meta.get("source") or name), url=url or meta.get("url"), path=name,
+        source=source or str(meta.get("source") or meta.get("publisher") or name),
+        url=url or meta.get("url") or meta.get("source_url"), path=name,
     )
 
 

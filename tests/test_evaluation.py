@@ -120,3 +120,45 @@ def test_held_out_sets_are_well_formed():
             sources = [s for s in r.get("source", "").split("|") if s]
             for quote in r["evidence"]:
                 assert any(evaluation.holds_evidence(texts[s], [quote]) for s in sources), (folder, r["id"], quote)
+
+
+def test_derived_figures_are_found_and_judged_against_the_gold():
+    assert evaluation.derived_results("By the source's figures, 13 - 8 = 5 camps remain [1].") == ["5"]
+    assert evaluation.derived_results("$48 million - $11.5 million = $36.5 million not yet received") == [
+        "$36.5 million"]
+    assert evaluation.derived_results("12 + 20 = 32 trucks [1] [2].") == ["32"]
+    assert evaluation.derived_results("On 12-13 May, 40 people were killed [1].") == []
+    right = evaluation.score_row(ROW, answer("13 - 8 = 5 camps remain [1]."), 1, 5)
+    assert right["derived"] and not right["wrong_derived"]
+    wrong = evaluation.score_row(ROW, answer("13 + 8 = 21 camps [1]."), 1, 5)
+    assert wrong["derived"] and wrong["wrong_derived"]
+    plain = evaluation.score_row(ROW, answer("Five camps remain [1]."), 1, 5)
+    assert not plain["derived"] and not plain["wrong_derived"]
+    unans = {**ROW, "type": "unanswerable", "must_contain": [], "evidence": []}
+    assert evaluation.score_row(unans, answer("13 - 8 = 5 camps [1]."), 1, 5)["wrong_derived"]
+    rows = [right, wrong, plain, evaluation.score_row(unans, answer("x", abstained=True), 1, 5)]
+    m = evaluation.summarise(rows, 5)
+    assert m["derived_answers"] == 2 and m["wrong_derived_figures"] == 1 and m["unanswerable_answered"] == 0.0
+
+
+def test_a_sealed_report_keeps_aggregates_only():
+    row = evaluation.score_row(ROW, answer("13 - 8 = 5 camps remain [1]."), 1, 5)
+    report = {**evaluation.summarise([row], 5), "k": 5, "by_type": {"numeric": evaluation.summarise([row], 5)},
+              "rows": [row], "answerers": {"extractive": 1}}
+    sealed = evaluation.seal(report)
+    assert "rows" not in sealed and sealed["answer_accuracy"] == 1.0
+    text = evaluation.format_table(sealed)
+    assert "sealed" in text and ROW["question"] not in text and "How many" not in json.dumps(sealed)
+
+
+def test_failure_classes_name_what_went_wrong():
+    ok = evaluation.score_row(ROW, answer("13 - 8 = 5 camps remain [1]."), 1, 5)
+    refused = evaluation.score_row(ROW, answer("Not in the sources.", abstained=True,
+                                               retrieved=["It pulled out of eight of its 13 camps."]), 1, 5)
+    other = evaluation.score_row(ROW, answer("Troops left Kidal [1].", ["Troops left Kidal."]), 1, 5)
+    unans = evaluation.score_row({**ROW, "type": "unanswerable", "must_contain": [], "evidence": []},
+                                 answer("Troops left Kidal [1].", ["Troops left Kidal."]), 1, 5)
+    assert evaluation.failure_class(ok, 5) is None
+    assert evaluation.failure_class(refused, 5) == "abstained although the evidence was retrieved"
+    assert evaluation.failure_class(other, 5) == "answered from another sentence (evidence not retrieved)"
+    assert evaluation.failure_class(unans, 5) == "answered an unanswerable question"
