@@ -6,11 +6,12 @@ and ``questions.jsonl`` (the DESIGN.md format). A split with a ``SEALED`` file i
 split: ``python -m rag eval`` prints only aggregates for it.
 
 ``check`` returns every problem it finds, as sentences that name the file and the question:
-an evidence quote that is not an exact substring of its source text (nor of the text the loader
-makes of it), a missing source, a follow-up of an unknown or later question, an unknown type,
-a crisis in two splits, a text about an event reserved for independent evaluation, missing front
-matter. It does not judge whether a question is good; people do that. ``readme`` renders the
-list of texts and the counts. Nothing here runs the assistant.
+an evidence quote that is not an exact substring of its source text, or is in neither the text
+the loader makes of it nor the title (a headline is kept as metadata, so such a quote cannot be
+cited), a missing source, a follow-up of an unknown or later question, an unknown type, a crisis
+in two splits, a text about an event reserved for independent evaluation, missing front matter.
+It does not judge whether a question is good; people do that. ``readme`` renders the list of
+texts and the counts. Nothing here runs the assistant.
 """
 
 from __future__ import annotations
@@ -111,8 +112,10 @@ def _check_question(split: Split, row: dict[str, Any], seen: set[str], loaded: d
     for quote in row["evidence"]:
         if not any(quote in split.texts[s].body for s in sources if s in split.texts):
             out.append(f"{where}: evidence is not an exact substring of {row['source']}: {quote[:80]!r}")
-        elif not any(holds_evidence(loaded[s], [quote]) for s in sources if s in loaded):
-            out.append(f"{where}: evidence is in the file but not in the text the loader makes of it: {quote[:80]!r}")
+        elif not any(holds_evidence(loaded[s], [quote]) or holds_evidence(split.texts[s].meta.get("title", ""), [quote])
+                     for s in sources if s in loaded):
+            out.append(f"{where}: evidence is in the file but neither in the text the loader makes of it nor in "
+                       f"its title: {quote[:80]!r}")
     return out
 
 
@@ -161,9 +164,13 @@ def readme(root: str | Path) -> str:
              "reading failures and choosing thresholds, `test` is sealed: fit nothing on it and read only its",
              "aggregate figures (`python -m rag eval` prints no per-question output for it).",
              "Checked in CI by `tests/test_news_corpus.py` (`python -m rag dataset check tests/data/news`).",
-             "This file is written by `python -m rag dataset readme tests/data/news`.", "",
-             "| split | texts | questions | crises | " + " | ".join(TYPES) + " |",
-             "|---|---|---|---|" + "---|" * len(TYPES)]
+             "This file is written by `python -m rag dataset readme tests/data/news` (from `NOTES.md` and the files).",
+             ""]
+    notes = Path(root) / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").strip(), ""]
+    lines += ["## Counts", "", "| split | texts | questions | crises | " + " | ".join(TYPES) + " |",
+              "|---|---|---|---|" + "---|" * len(TYPES)]
     for s in splits:
         c = counts(s)
         lines.append(f"| {s.name}{' (sealed)' if s.sealed else ''} | {c['texts']} | {c['questions']} | "
