@@ -67,7 +67,7 @@ def test_real_news_answers_hold_the_floors(split, embeddings):
     report = evaluation.evaluate(folder / "questions.jsonl", Settings(), corpus=folder / "articles",
                                  embeddings=embeddings, with_baseline=False)
     assert report["n"] == floors["n"]
-    assert report.get("sealed") == (split == "test")
+    assert bool(report.get("sealed")) == (split == "test")
     worse = []
     for metric, floor in floors.items():
         value = report.get(metric)
@@ -77,3 +77,29 @@ def test_real_news_answers_hold_the_floors(split, embeddings):
         if (value > floor) if lower_is_better else (value < floor):
             worse.append(f"{metric} {value} {'above' if lower_is_better else 'below'} {floor}")
     assert not worse, f"{split}: " + "; ".join(worse)
+
+
+def test_eval_on_a_sealed_split_prints_and_writes_aggregates_only(tmp_path, capsys, monkeypatch):
+    """`python -m rag eval` on a split with a SEALED file: no question, answer or id anywhere in its output."""
+    import shutil
+
+    from rag.__main__ import main
+
+    split = dataset.load_split(NEWS / "dev")
+    name = sorted(split.texts)[0]
+    rows = [r for r in split.questions if name in r["source"].split("|") and not r.get("follows")][:6]
+    folder = tmp_path / "sealed"
+    (folder / "articles").mkdir(parents=True)
+    shutil.copy(split.texts[name].path, folder / "articles" / name)
+    (folder / "questions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (folder / dataset.SEAL).write_text("sealed\n")
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "index"))
+    out = tmp_path / "report" / "sealed.json"
+    assert main(["eval", str(folder / "questions.jsonl"), "--corpus", str(folder / "articles"),
+                 "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    written = out.read_text() + (out.parent / "report.md").read_text()
+    assert "sealed split: aggregates only" in printed and json.loads(out.read_text())["n"] == len(rows)
+    for r in rows:
+        for text in (r["id"], r["question"]):
+            assert text not in printed and text not in written
