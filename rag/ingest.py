@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,11 @@ from .models import Article, Chunk, IngestFailure, IngestReport
 from .retrieval import jaccard, shingles
 from .settings import Settings
 from .store import ChunkStore
+from .versions import compare as versions_compare
+from .versions import original_first
 
 log = logging.getLogger(__name__)
+VERSION_SIMILARITY = 0.7  # word-trigram Jaccard from which two differing texts are versions of one story
 Progress = Callable[[int, int, str], None]
 
 
@@ -41,6 +45,10 @@ class _Tally:
         return IngestReport(added=self.added, unchanged=self.unchanged, replaced=self.replaced,
                             removed=self.removed, chunks_added=self.chunks, failed=tuple(self.failed),
                             article_ids=tuple(self.ids))
+
+
+def _later(a: date | None, b: date | None) -> bool:
+    return a is not None and b is not None and a > b
 
 
 class Ingestor:
@@ -106,12 +114,13 @@ class Ingestor:
         kept = [(a, c) for a, chunks, _ in batch for c in chunks if c.id in old.get(a.id, set())]
         fresh = [(a, c) for a, chunks, _ in batch for c in chunks if c.id not in old.get(a.id, set())]
         vectors = self.store.embeddings.embed_documents([context_prefix(c) + c.text for _, c in fresh])
-        duplicates = self._duplicates(batch, fresh, vectors)
+        copies, versions, demoted = self._relations(batch, fresh, vectors)
         if kept:
             self.store.write_chunks(kept, None)
         self.store.write_chunks(fresh, vectors)
         self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch],
-                                 self._article_vectors(batch, fresh, vectors), duplicates)
+                                 self._article_vectors(batch, fresh, vectors), copies, versions)
+        self.store.relink(demoted)
         self.store.touch()
         for article, chunks, existed in batch:
             if existed:
@@ -143,17 +152,24 @@ class Ingestor:
                 out.append(list(next(embedded)))
         return out
 
-    def _duplicates(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
-                    vectors: Sequence[Sequence[float]]) -> dict[str, str]:
-        """Syndicated copies: an article whose text mostly repeats an already indexed one (or an
-        earlier one of this batch) is recorded as a duplicate of it, and counted once."""
+    def _relations(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
+                   vectors: Sequence[Sequence[float]]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """How each article of the batch relates to a near-identical one (indexed, or earlier in the
+        batch): (copies: copy -> original, versions: article -> other version, indexed articles that
+        turn out to be copies of a new one). A copy adds nothing to its original (``rag.versions``);
+        of two equal texts the earlier published is the original, so an indexed text can become the
+        copy, and a shorter cut of the same day becomes a copy of the fuller one. A text that changes
+        a figure, or a later one that adds passages, is a version: both stay citable."""
         first_vec = {}
         for (a, c), v in zip(fresh, vectors, strict=True):
             if c.ordinal == 0:
                 first_vec[a.id] = v
         # shingle each text once: comparing every pair of a batch re-tokenised it quadratically
         shingled = {a.id: shingles(a.text) for a, _, _ in batch}
-        found: dict[str, str] = {}
+        texts = {a.id: (a.text, a.published) for a, _, _ in batch}
+        copies: dict[str, str] = {}
+        versions: dict[str, str] = {}
+        demoted: dict[str, str] = {}
         manifest: dict[str, dict] | None = None
         for i, (article, _, _) in enumerate(batch):
             candidates = [a.id for a, _, _ in batch[:i]]
@@ -163,13 +179,40 @@ class Ingestor:
                 if other not in shingled:
                     stored = self.store.article(other)
                     shingled[other] = shingles(stored.text) if stored else set()
-                if jaccard(shingled[article.id], shingled[other]) >= 0.5:
-                    manifest = manifest if manifest is not None else self.store.manifest()
-                    root = found.get(other) or manifest.get(other, {}).get("duplicate_of") or other
-                    found[article.id] = str(root)
-                    log.info("%s is a near-duplicate of %s", article.path, root)
+                    texts[other] = (stored.text, stored.info.published) if stored else ("", None)
+                mine, theirs = shingled[article.id], shingled[other]
+                shared = len(mine & theirs) / (min(len(mine), len(theirs)) or 1)
+                if shared < 0.5:  # fewer than half of the shorter text's word trigrams in the other
+                    continue
+                manifest = manifest if manifest is not None else self.store.manifest()
+                root = copies.get(other) or manifest.get(other, {}).get("duplicate_of") or other
+                how = versions_compare(article.text, texts[other][0])
+                if how == "same":
+                    original, copy = original_first((str(root), texts[other][1]), (article.id, article.published))
+                elif how == "adds_nothing":
+                    original, copy = str(root), article.id
+                elif how == "adds_to" and not _later(article.published, texts[other][1]):
+                    original, copy = article.id, str(root)  # the indexed text is a shorter cut of this one
+                elif how != "adds_to" and jaccard(mine, theirs) < VERSION_SIMILARITY:
+                    continue  # shared paragraphs (a template, a boilerplate) but another story
+                else:  # a later text that adds passages, or one that changes a figure: both stay citable
+                    versions[article.id] = other
+                    log.info("%s is another version of %s", article.path, other)
                     break
-        return found
+                if copy == article.id:
+                    copies[article.id] = original
+                else:  # the indexed text (and its own copies) become copies of the new one
+                    for aid, meta in manifest.items():
+                        if aid == copy or meta.get("duplicate_of") == copy:
+                            demoted[aid] = original
+                    for aid, orig in list(copies.items()):
+                        if orig == copy:
+                            copies[aid] = original
+                    if copy in texts and any(a.id == copy for a, _, _ in batch):
+                        copies[copy] = original
+                log.info("%s is a copy of %s", copy, original)
+                break
+        return copies, versions, {k: v for k, v in demoted.items() if k not in copies}
 
     def remove(self, article_id: str) -> bool:
         if self.store.article(article_id) is None and not self.store.existing_chunk_ids(article_id):

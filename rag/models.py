@@ -161,4 +161,5 @@ class ArticleInfo:
     published: date | None
     source: str
     chunks: int
-    duplicate_of: str | None = None  # the article this one is a syndicated copy of
+    duplicate_of: str | None = None  # the article this one is a copy of (it adds nothing; counted once)
+    version_of: str | None = None  # another version of the same story (a figure changed or passages added)

@@ -25,6 +25,7 @@ from .question import analyse
 from .settings import Settings
 from .store import ChunkStore, day_number
 from .text import STOPWORDS, stem, tokens
+from .versions import figures
 
 log = logging.getLogger(__name__)
 
@@ -224,13 +225,23 @@ def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
 
 
 def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float = 0.6) -> list[dict[str, Any]]:
-    """Keep the best-ranked of near-identical chunks (the same wire story from several outlets),
-    so an answer never cites two copies of one text as if they were independent."""
-    kept: list[tuple[dict[str, Any], set[str]]] = []
+    """One of near-identical chunks that state the same figures (the same wire story from several
+    outlets), so an answer never cites two copies of one text as if they were independent: it
+    keeps the better rank and the newer text. Near-identical chunks whose figures differ (an
+    update: "eleven of its 13 camps" for "eight") are both kept, so the newest figure can win
+    with the change stated."""
+    kept: list[tuple[dict[str, Any], set[str], Counter[str]]] = []
     for e in entries:
-        sh = shingles(e["chunk"].text)
-        if not any(jaccard(sh, s) >= threshold for _, s in kept):
-            kept.append((e, sh))
+        sh, nums = shingles(e["chunk"].text), figures(e["chunk"].text)
+        same = next((i for i, (_, s, n) in enumerate(kept) if n == nums and jaccard(sh, s) >= threshold), None)
+        if same is None:
+            kept.append((e, sh, nums))
+        elif _newer(e["chunk"], kept[same][0]["chunk"]):
+            kept[same] = ({**e, "score": kept[same][0]["score"]}, sh, nums)
         if len(kept) == k:
             break
-    return [e for e, _ in kept]
+    return [e for e, _, _ in kept]
+
+
+def _newer(a: Chunk, b: Chunk) -> bool:
+    return a.published is not None and b.published is not None and a.published > b.published

@@ -140,14 +140,17 @@ class ChunkStore:
                        embeddings=batch)  # type: ignore[arg-type]
 
     def mark_complete(self, items: Sequence[tuple[Article, int]], title_vectors: Sequence[Sequence[float]],
-                      duplicates: dict[str, str] | None = None) -> None:
-        """List articles (one manifest record each) once all their chunks are in."""
+                      duplicates: dict[str, str] | None = None, versions: dict[str, str] | None = None) -> None:
+        """List articles (one manifest record each) once all their chunks are in; ``duplicates``
+        maps a copy to its original, ``versions`` an article to another version of it."""
         metas: list[dict[str, Any]] = []
         for article, n_chunks in items:
             meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
                                     "content_hash": article.content_hash, "chunks": n_chunks}
             if duplicates and article.id in duplicates:
                 meta["duplicate_of"] = duplicates[article.id]
+            if versions and article.id in versions:
+                meta["version_of"] = versions[article.id]
             if article.published:
                 meta["published"] = article.published.isoformat()
                 meta["published_day"] = day_number(article.published)
@@ -158,6 +161,12 @@ class ChunkStore:
             j = i + self.write_batch
             self.articles.upsert(ids=[a.id for a, _ in items[i:j]], documents=[a.text for a, _ in items[i:j]],
                                  metadatas=metas[i:j], embeddings=[list(v) for v in title_vectors[i:j]])
+
+    def relink(self, copies: dict[str, str]) -> None:
+        """Mark indexed articles as copies of another (an earlier or fuller telling came in)."""
+        if copies:
+            self.articles.update(ids=list(copies), metadatas=[{"duplicate_of": v} for v in copies.values()])
+            self.touch()
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         for i in range(0, len(ids), self.write_batch):
@@ -184,7 +193,7 @@ class ChunkStore:
         info = ArticleInfo(article_id=aid, title=meta.get("title", ""),
                            published=date.fromisoformat(pub) if pub else None,
                            source=meta.get("source", ""), chunks=int(meta.get("chunks", 0)),
-                           duplicate_of=meta.get("duplicate_of") or None)
+                           duplicate_of=meta.get("duplicate_of") or None, version_of=meta.get("version_of") or None)
         return StoredArticle(info=info, content_hash=meta.get("content_hash", ""), text=text)
 
     def manifest(self) -> dict[str, dict[str, Any]]:

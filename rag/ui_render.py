@@ -189,12 +189,18 @@ def error_html(message: str) -> str:
 
 
 def articles_html(articles: Sequence[ArticleInfo]) -> str:
-    """The indexed-articles table (newest first); syndicated copies listed under their original.
+    """The indexed-articles table (newest first); copies listed under their original, versions
+    marked "updated version of ..." (both are citable).
 
     >>> from rag.models import ArticleInfo
     >>> html = articles_html([ArticleInfo("a", "Wire <b>", None, "W", 3),
     ...                       ArticleInfo("b", "Copy", None, "X", 3, duplicate_of="a")])
     >>> "copy of the story above" in html and "Wire &lt;b&gt;" in html and html.index("Copy") > html.index("Wire")
+    True
+    >>> from datetime import date
+    >>> html = articles_html([ArticleInfo("a", "Camps", date(2023, 11, 9), "W", 3),
+    ...                       ArticleInfo("b", "Camps", date(2023, 11, 20), "W", 3, version_of="a")])
+    >>> "updated version of “Camps” (9 November 2023)" in html
     True
     """
     if not articles:
@@ -205,8 +211,20 @@ def articles_html(articles: Sequence[ArticleInfo]) -> str:
         if a.duplicate_of in ids:
             copies.setdefault(str(a.duplicate_of), []).append(a)
 
+    by_id = {a.article_id: a for a in articles}
+    other_version = {a.article_id: a.version_of for a in articles if a.version_of in by_id}
+    other_version.update({str(v): k for k, v in list(other_version.items()) if v not in other_version})
+
     def row(a: ArticleInfo, copy: bool = False) -> str:
         note = ' <span class="dup">copy of the story above, counted once</span>' if copy else ""
+        other = by_id.get(other_version.get(a.article_id) or "")
+        if other is not None and not copy:
+            if a.published and other.published and a.published != other.published:
+                kind = "updated" if a.published > other.published else "earlier"
+            else:
+                kind = "another"
+            note = (f' <span class="dup">{kind} version of '
+                    f'“{esc(other.title)}” ({esc(format_date(other.published))})</span>')
         return (f'<tr class="{"dup-row" if copy else ""}"><td>{"↳ " if copy else ""}{esc(a.title)}{note}</td>'
                 f"<td>{esc(format_date(a.published))}</td><td>{esc(a.source)}</td>"
                 f'<td class="num">{a.chunks}</td></tr>')
