@@ -1,5 +1,6 @@
-"""Command line: python -m rag ingest|ask|eval|dataset|list|remove|timeline|brief|places|serve. Errors become one-line
-messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for expected problems."""
+"""Command line: python -m rag ingest|ask|eval|check|dataset|list|remove|timeline|brief|places|serve.
+Errors become one-line messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for
+expected problems."""
 
 from __future__ import annotations
 
@@ -95,6 +96,20 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     md = evaluation.write_markdown(report, out_dir, Path(args.questions).name)
     print(f"\nreport: {md}")
     return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Any) -> int:
+    from .assistant import Assistant
+
+    health = Assistant(settings).check_index(args.sample)
+    if health.healthy:
+        print(f"index healthy: {health.checked:,} of {health.stored:,} stored passages checked, "
+              "each came back first for its own vector")
+        return 0
+    print(f"index damaged: {len(health.missing):,} of {health.checked:,} checked passages do not come back for "
+          f"their own vector (first: {', '.join(health.missing[:5])}); rebuild it by ingesting the articles "
+          "into a new RAG_DATA_DIR")
+    return 1
 
 
 def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
@@ -239,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--report", help="folder for report.md and the chart (default: next to --json)")
     s.add_argument("--k", type=int, default=5)
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("check", help="self-check the vector index: stored passages found by their own vectors")
+    s.add_argument("--sample", type=int, default=500, help="passages to check (default 500)")
+    s.set_defaults(func=cmd_check)
     s = sub.add_parser("dataset", help="check the real-news corpus (or write its README)")
     s.add_argument("action", choices=["check", "readme"])
     s.add_argument("root", nargs="?", default="tests/data/news")

@@ -27,7 +27,7 @@ from .errors import InvalidQuestionError, LLMError
 from .extractive import ExtractiveAnswerer
 from .ingest import Ingestor, Progress
 from .loaders import load_text
-from .models import Answer, ArticleInfo, IngestReport, ScoredChunk
+from .models import Answer, ArticleInfo, IndexHealth, IngestReport, ScoredChunk
 from .prompts import load_prompts
 from .question import Question, analyse
 from .retrieval import Filters, HybridRetriever
@@ -158,6 +158,11 @@ class Assistant:
             return None
         log.info("index is empty; ingesting %s", self.settings.corpus_dir)
         return self.ingest([self.settings.corpus_dir], progress)
+
+    def check_index(self, sample: int = 500) -> IndexHealth:
+        """Query a sample of stored passages by their own vectors; each must come back first."""
+        self.warm_up()
+        return self.store.self_check(sample)
 
     def remove(self, article_id: str) -> bool:
         self.warm_up()

@@ -61,6 +61,7 @@ def chunk_article(article: Article, max_chars: int = 600, min_chars: int = 200) 
 
     A chunk below ``min_chars`` takes in the next paragraph even past ``max_chars`` would not be
     reached; otherwise a new paragraph starts a new chunk once the chunk holds ``min_chars``.
+    A passage repeated word for word inside one article is stored once.
     """
     text = article.text
     groups: list[list[tuple[int, int, int]]] = []
@@ -76,14 +77,16 @@ def chunk_article(article: Article, max_chars: int = 600, min_chars: int = 200) 
                 continue
         groups.append([piece])
     chunks: list[Chunk] = []
-    seen: dict[str, int] = {}
-    for ordinal, g in enumerate(groups):
+    seen: set[str] = set()
+    for g in groups:
         start, end = g[0][0], g[-1][1]
         body = text[start:end]
         key = f"{article.id}\n{body}"
-        n = seen[key] = seen.get(key, 0) + 1
-        cid = hashlib.sha1(f"{key}\n{n}".encode()).hexdigest()[:20]
-        chunks.append(Chunk(id=cid, article_id=article.id, ordinal=ordinal, paragraphs=(g[0][2], g[-1][2]),
+        if key in seen:  # an identical passage is stored once (a repeated boilerplate or junk block)
+            continue
+        seen.add(key)
+        cid = hashlib.sha1(f"{key}\n1".encode()).hexdigest()[:20]
+        chunks.append(Chunk(id=cid, article_id=article.id, ordinal=len(chunks), paragraphs=(g[0][2], g[-1][2]),
                             start=start, end=end, text=body, title=article.title,
                             published=article.published, source=article.source, url=article.url))
     return chunks

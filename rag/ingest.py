@@ -21,6 +21,7 @@ from .errors import IngestError
 from .loaders import discover, load_file
 from .models import Article, Chunk, IngestFailure, IngestReport
 from .retrieval import jaccard, shingles
+from .sanity import junk_reason, too_many_chunks
 from .settings import Settings
 from .store import ChunkStore
 from .versions import compare as versions_compare
@@ -80,16 +81,26 @@ class Ingestor:
     def _index(self, articles: list[Article], tally: _Tally, progress: Progress | None,
                offset: int, total: int) -> None:
         unique = list({a.id: a for a in articles}.values())
-        tally.ids.extend(a.id for a in unique)
         stored = self.store.content_hashes([a.id for a in unique])
         pending: list[tuple[Article, list[Chunk], bool]] = []
+        refused = 0
         for article in unique:
             if stored.get(article.id) == article.content_hash:
                 tally.unchanged += 1
+                tally.ids.append(article.id)
                 continue
-            chunks = chunk_article(article, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            reason = junk_reason(article.text)
+            chunks = [] if reason else chunk_article(article, self.settings.chunk_max_chars,
+                                                     self.settings.chunk_min_chars)
+            reason = reason or too_many_chunks(len(chunks), self.settings.max_chunks_per_article)
+            if reason:  # refused before anything is written
+                tally.failed.append(IngestFailure(article.path, f"{Path(article.path).name}: {reason}"))
+                log.warning("not ingested: %s %s", article.path, reason)
+                refused += 1
+                continue
+            tally.ids.append(article.id)
             pending.append((article, chunks, article.id in stored))
-        done = offset + (len(unique) - len(pending))
+        done = offset + (len(unique) - len(pending)) - refused
         batch: list[tuple[Article, list[Chunk], bool]] = []
         size = 0
         for item in pending:

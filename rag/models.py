@@ -132,6 +132,20 @@ class IngestFailure:
 
 
 @dataclass(frozen=True)
+class IndexHealth:
+    """The vector index's self-check: passages queried by their own vectors, and those that did
+    not come back first (a healthy index has none)."""
+
+    stored: int
+    checked: int
+    missing: tuple[str, ...] = ()
+
+    @property
+    def healthy(self) -> bool:
+        return not self.missing
+
+
+@dataclass(frozen=True)
 class IngestReport:
     added: int = 0
     unchanged: int = 0

@@ -45,7 +45,10 @@ class Settings(BaseSettings):
 
     # input limits
     max_question_chars: int = Field(2000, ge=10)
+    max_history_turns: int = Field(40, ge=0)  # messages of conversation history a request may carry
+    max_history_chars: int = Field(40_000, ge=0)  # characters of history a request may carry
     max_upload_mb: float = Field(20.0, gt=0)
+    max_chunks_per_article: int = Field(2000, ge=1)  # a text that would make more passages is refused
 
     # LLM (optional)
     llm_provider: Literal["none", "ollama", "openai", "llamacpp"] = "none"

@@ -10,6 +10,7 @@ that is listed is complete. Embedded persistent client by default, ``chromadb.Ht
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from .chunking import context_prefix
 from .errors import StoreError
-from .models import Article, ArticleInfo, Chunk
+from .models import Article, ArticleInfo, Chunk, IndexHealth
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -224,6 +225,32 @@ class ChunkStore:
 
     def contextual_text(self, chunk: Chunk) -> str:
         return context_prefix(chunk) + chunk.text
+
+    def self_check(self, sample: int = 500, seed: int = 0) -> IndexHealth:
+        """Query a sample of stored passages by their own vectors: each must come back first (or a
+        passage with the same text, at distance zero). A damaged vector index fails this."""
+        col = self.chunks._collection
+        ids: list[str] = []
+        offset = 0
+        while True:
+            got = col.get(include=[], limit=PAGE, offset=offset)
+            ids += got["ids"]
+            if len(got["ids"]) < PAGE:
+                break
+            offset += PAGE
+        picked = random.Random(seed).sample(ids, min(sample, len(ids)))
+        missing: list[str] = []
+        for i in range(0, len(picked), 100):
+            got = col.get(ids=picked[i:i + 100], include=["embeddings", "documents"])
+            docs = dict(zip(got["ids"], got["documents"] or [], strict=True))
+            res = col.query(query_embeddings=list(got["embeddings"]), n_results=min(3, len(ids)),  # type: ignore[arg-type]
+                            include=["documents", "distances"])
+            for cid, hit_ids, hit_docs, dists in zip(got["ids"], res["ids"], res["documents"] or [],
+                                                      res["distances"] or [], strict=True):
+                first = hit_ids[0] == cid or (hit_docs[0] == docs[cid] and dists[0] < 1e-6)
+                if not first:
+                    missing.append(cid)
+        return IndexHealth(stored=len(ids), checked=len(picked), missing=tuple(missing))
 
     def counts(self) -> tuple[int, int]:
         return self.chunks._collection.count(), self.articles.count()

@@ -81,7 +81,10 @@ FILES: list[tuple[str, object, str | None]] = [
     ("zero-width-rtl.txt", ("\u200f\u200b" + GOOD + " \u202eevil\u202c \u0627\u0644\u0642\u0627\u0641\u0644\u0629 "
                             "cafe\u0301 \U0001F69A").encode(), None),
     ("control-chars.txt", ("\x07\x1b[31m" + GOOD + "\x1b[0m\x08").encode(), None),
-    ("run-on.txt", ("word " * 40000).encode(), None),
+    ("run-on.txt", ("word " * 40000).encode(), "repeats 'word'"),
+    ("x-line.txt", b"x" * 5_000_000, "almost no words"),
+    ("digits.txt", " ".join(str(n * 7919 % 100003) for n in range(20000)).encode(), "almost no words"),
+    ("repeated-paragraph.txt", ((GOOD + "\n\n") * 3).encode(), None),
     ("nul-late.txt", GOOD.encode() * 120 + b"\x00" + GOOD.encode(), None),
     ("only-front-matter.md", b"---\ntitle: Nothing here\ndate: 2024-01-01\n---\n", "no readable article text"),
     ("title-only.txt", b"Just a headline\n", "no readable article text"),
