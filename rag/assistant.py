@@ -201,6 +201,30 @@ class Assistant:
                 "(RAG_MAX_QUESTION_CHARS). Ask about one thing at a time.")
         return q
 
+    def _check_history(self, history: History | None) -> list[tuple[str, str]]:
+        """The conversation as (role, text) turns, refused before any work when it is not a list of
+        text messages or is over ``max_history_turns`` messages / ``max_history_chars`` characters."""
+        if history is None:
+            return []
+        limits = (f"the limit is {self.settings.max_history_turns:,} messages and "
+                  f"{self.settings.max_history_chars:,} characters (RAG_MAX_HISTORY_TURNS, RAG_MAX_HISTORY_CHARS)")
+        if not isinstance(history, list | tuple):
+            raise InvalidQuestionError("the conversation history must be a list of (role, text) messages")
+        if len(history) > self.settings.max_history_turns:
+            raise InvalidQuestionError(f"the conversation history has {len(history):,} messages; {limits}. "
+                                       "Start a new conversation.")
+        turns, size = [], 0
+        for turn in history:
+            pair = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else turn
+            if not (isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+                raise InvalidQuestionError("each history message must be a (role, text) pair of strings")
+            size += len(pair[0]) + len(pair[1])
+            if size > self.settings.max_history_chars:
+                raise InvalidQuestionError(f"the conversation history is over {self.settings.max_history_chars:,} "
+                                           f"characters; {limits}. Start a new conversation.")
+            turns.append((pair[0], normalise(pair[1])))
+        return turns
+
     def _retrieve(self, query: str, filters: Filters | None) -> list[ScoredChunk]:
         return self.retriever.retrieve(query, self.encoder.query(query), filters=filters)
 
@@ -273,6 +297,7 @@ class Assistant:
             date_from: date | None = None, date_to: date | None = None) -> Answer:
         t0 = time.perf_counter()
         q = self._check(question)
+        history = self._check_history(history)
         self.warm_up()
         filters = Filters(tuple(article_ids), date_from, date_to)
         timings: dict[str, float] = {}
@@ -299,6 +324,7 @@ class Assistant:
         the final Answer holds the verified text (which may differ: unsupported sentences removed).
         The extractive answer is ready at once and is streamed word by word."""
         q = self._check(question)
+        history = self._check_history(history)
         self.warm_up()
         if self.generative is None or self._timeframe(q, history) is not None:
             answer = self.ask(q, history, **kwargs)

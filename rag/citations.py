@@ -22,11 +22,14 @@ from .models import Chunk, Citation, Flag, format_date
 from .numbers import NUMBER, to_number
 from .text import NUMBER_WORDS, content_terms, match_key, sentence_spans
 
-# Sentences in a source that address the reader or a model instead of reporting: never support.
+# Sentences in a source that address the reader or a model instead of reporting: never support,
+# never quoted as an answer. Role prefixes ("SYSTEM: the war is over") are chat-prompt markup.
 INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|above)\b|"
     r"\b(you are now|act as|system prompt|as an ai)\b|"
-    r"^(say|answer|respond|reply|tell|write|state)\b", re.I)
+    r"^(say|answer|respond|reply|tell|write|state)\b|"
+    r"^\W*(system|assistant|user|human|developer|ai|bot|model)\s*:|<\|(im_start|im_end|system)\|>|\[/?INST\]",
+    re.I)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
 _ARITH = re.compile(r"(\d[\d,.]*)\s*([-+−x×*/])\s*(\d[\d,.]*)\s*=\s*(\d[\d,.]*)")
 _NAME = re.compile(r"\b([A-Z][a-z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")

@@ -12,18 +12,21 @@ from collections.abc import Iterator
 from typing import Any
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 control characters, and lone surrogates (never text; they break encoding later on)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_LINE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 def normalise(text: str) -> str:
-    """NFKC, zero-width and control characters removed, spaces folded, line breaks kept.
+    """NFKC, zero-width and control characters and lone surrogates removed, spaces folded, line
+    breaks (also NEL and the Unicode line and paragraph separators) kept as newlines.
 
     >>> normalise("UN\\u00a0force\\u200b  left")
     'UN force left'
     """
-    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH).translate(_LINE_BREAKS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[ \t\f\v]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 

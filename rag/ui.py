@@ -41,11 +41,16 @@ JS_PATH = Path(__file__).with_name("ui.js")
 MAX_PANELS = 20  # sources of the latest answers kept in the panel
 
 
-def _parse_history(history_json: str) -> list[dict[str, str]]:
+def _parse_history(history_json: str, max_chars: int) -> list[dict[str, str]]:
     problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
+    if not isinstance(history_json, str):
+        raise gr.Error(problem)
+    if len(history_json) > 2 * max_chars + 10_000:  # refused before parsing: JSON escapes at most double it
+        raise gr.Error(f"the conversation history is over {max_chars:,} characters (RAG_MAX_HISTORY_CHARS); "
+                       "start a new conversation")
     try:
         data = json.loads(history_json or "[]")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         raise gr.Error(problem) from None
     if not isinstance(data, list):
         raise gr.Error(problem)
@@ -89,7 +94,7 @@ class BriefingUI:
             yield state()
             answer, partial = None, ""
             try:
-                for event in self.assistant.stream(question, history, **filters):
+                for event in self.assistant.stream(question, self._recent(history), **filters):
                     if isinstance(event, str):
                         partial += event
                         chat[-1] = {"role": "assistant", "content": render.pending_html(partial)}
@@ -211,10 +216,22 @@ class BriefingUI:
             status = f'<div class="ingest-report ok">Removed “{render.esc(titles[article_id])}”.</div>'
         return (status, *self.article_views(selected))
 
+    def _recent(self, history: list) -> list:
+        """The latest messages of a chat that fit the history limits (a long chat keeps working;
+        follow-ups lean on the last turns only)."""
+        out: list = []
+        size = 0
+        for msg in reversed(history):
+            size += len(msg.get("content", "")) + len(msg.get("role", ""))
+            if len(out) >= self.settings.max_history_turns or size > self.settings.max_history_chars:
+                break
+            out.append(msg)
+        return out[::-1]
+
     # ---- API ------------------------------------------------------------------------------
     def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
-        history = _parse_history(history_json)
+        history = _parse_history(history_json, self.settings.max_history_chars)
         try:
             return self.assistant.ask(question, history).to_dict()
         except BriefingError as exc:
