@@ -16,9 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import minhash
 from .chunking import chunk_article, context_prefix
 from .errors import IngestError
 from .loaders import discover, load_file
+from .minhash import CandidateIndex
 from .models import Article, Chunk, IngestFailure, IngestReport
 from .retrieval import jaccard, shingles
 from .sanity import junk_reason, too_many_chunks
@@ -56,6 +58,23 @@ class Ingestor:
     def __init__(self, settings: Settings, store: ChunkStore):
         self.settings = settings
         self.store = store
+        self._candidates: CandidateIndex | None = None
+        self._candidates_at: tuple | None = None  # the store fingerprint the candidate index matches
+
+    def candidate_index(self) -> CandidateIndex:
+        """The MinHash LSH of the indexed articles, rebuilt when another instance changed the store."""
+        fp = self.store.fingerprint()
+        if self._candidates is None or fp != self._candidates_at:
+            index = CandidateIndex()
+            for aid, meta in self.store.manifest().items():
+                if meta.get("minhash"):
+                    index.add(aid, minhash.decode(str(meta["minhash"])))
+                else:  # indexed before signatures were kept
+                    stored = self.store.article(aid)
+                    if stored:
+                        index.add(aid, minhash.signature(shingles(stored.text)))
+            self._candidates, self._candidates_at = index, fp
+        return self._candidates
 
     def ingest_paths(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestReport:
         files = discover(list(paths))
@@ -125,13 +144,19 @@ class Ingestor:
         kept = [(a, c) for a, chunks, _ in batch for c in chunks if c.id in old.get(a.id, set())]
         fresh = [(a, c) for a, chunks, _ in batch for c in chunks if c.id not in old.get(a.id, set())]
         vectors = self.store.embeddings.embed_documents([context_prefix(c) + c.text for _, c in fresh])
-        copies, versions, demoted = self._relations(batch, fresh, vectors)
+        signatures = {a.id: minhash.signature(shingles(a.text)) for a, _, _ in batch}
+        copies, versions, demoted = self._relations(batch, fresh, vectors, signatures)
         if kept:
             self.store.write_chunks(kept, None)
         self.store.write_chunks(fresh, vectors)
         self.store.mark_complete([(a, len(chunks)) for a, chunks, _ in batch],
-                                 self._article_vectors(batch, fresh, vectors), copies, versions)
+                                 self._article_vectors(batch, fresh, vectors), copies, versions,
+                                 {aid: minhash.encode(m) for aid, m in signatures.items()})
         self.store.relink(demoted)
+        index = self.candidate_index()
+        for aid, m in signatures.items():
+            index.add(aid, m)
+        self._candidates_at = self.store.fingerprint()
         self.store.touch()
         for article, chunks, existed in batch:
             if existed:
@@ -164,7 +189,8 @@ class Ingestor:
         return out
 
     def _relations(self, batch: list[tuple[Article, list[Chunk], bool]], fresh: list[tuple[Article, Chunk]],
-                   vectors: Sequence[Sequence[float]]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+                   vectors: Sequence[Sequence[float]], signatures: dict) -> tuple[dict[str, str], dict[str, str],
+                                                                                  dict[str, str]]:
         """How each article of the batch relates to a near-identical one (indexed, or earlier in the
         batch): (copies: copy -> original, versions: article -> other version, indexed articles that
         turn out to be copies of a new one). A copy adds nothing to its original (``rag.versions``);
@@ -183,8 +209,8 @@ class Ingestor:
         demoted: dict[str, str] = {}
         manifest: dict[str, dict] | None = None
         for i, (article, _, _) in enumerate(batch):
-            candidates = [a.id for a, _, _ in batch[:i]]
-            if article.id in first_vec:
+            candidates = [a.id for a, _, _ in batch[:i]] + self.candidate_index().query(signatures[article.id])
+            if article.id in first_vec:  # near-identical passages the MinHash estimate may miss
                 candidates += self.store.similar_articles(first_vec[article.id])
             for other in dict.fromkeys(c for c in candidates if c != article.id):
                 if other not in shingled:
@@ -229,6 +255,9 @@ class Ingestor:
         if self.store.article(article_id) is None and not self.store.existing_chunk_ids(article_id):
             return False
         self.store.delete_article(article_id)
+        if self._candidates is not None:
+            self._candidates.discard(article_id)
+            self._candidates_at = self.store.fingerprint()
         return True
 
     def prune_missing(self) -> int:

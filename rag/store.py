@@ -141,9 +141,11 @@ class ChunkStore:
                        embeddings=batch)  # type: ignore[arg-type]
 
     def mark_complete(self, items: Sequence[tuple[Article, int]], title_vectors: Sequence[Sequence[float]],
-                      duplicates: dict[str, str] | None = None, versions: dict[str, str] | None = None) -> None:
+                      duplicates: dict[str, str] | None = None, versions: dict[str, str] | None = None,
+                      signatures: dict[str, str] | None = None) -> None:
         """List articles (one manifest record each) once all their chunks are in; ``duplicates``
-        maps a copy to its original, ``versions`` an article to another version of it."""
+        maps a copy to its original, ``versions`` an article to another version of it, ``signatures``
+        an article to its MinHash signature (``rag.minhash``)."""
         metas: list[dict[str, Any]] = []
         for article, n_chunks in items:
             meta: dict[str, Any] = {"title": article.title, "source": article.source, "path": article.path,
@@ -152,6 +154,8 @@ class ChunkStore:
                 meta["duplicate_of"] = duplicates[article.id]
             if versions and article.id in versions:
                 meta["version_of"] = versions[article.id]
+            if signatures and article.id in signatures:
+                meta["minhash"] = signatures[article.id]
             if article.published:
                 meta["published"] = article.published.isoformat()
                 meta["published_day"] = day_number(article.published)
