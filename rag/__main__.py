@@ -119,7 +119,8 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
     from .assistant import Assistant
 
     for a in Assistant(settings).articles():
-        print(f"{a.article_id}  {a.published or 'undated':<10}  {a.chunks:>4} chunks  {a.title}")
+        day = a.published.isoformat() if a.published else "undated"  # a date formats "<10" as strftime("<10")
+        print(f"{a.article_id}  {day:<10}  {a.chunks:>4} chunks  {a.title}")
     return 0
 
 

@@ -1,0 +1,47 @@
+"""The command line's edges, in process (``rag.__main__.main``) where that shows the behaviour, in a
+subprocess where only a fresh process does (what a new interpreter prints on start-up): dates in
+``list``, a bad setting as one line, user errors as one line with no traceback, quiet third-party
+loggers."""
+
+import logging
+import os
+
+import pytest
+
+from rag.__main__ import main
+
+from .conftest import ROOT
+
+DATED = "---\ntitle: Bridge reopens\ndate: 2024-04-05\n---\nThe Kessel Ford bridge reopened to traffic on Wednesday.\n"
+UNDATED = "---\ntitle: Ferry resumes\n---\nThe ferry on Lake Orvena resumed its crossings after the storm.\n"
+
+
+@pytest.fixture
+def cli(monkeypatch, tmp_path, embeddings):
+    """main() against a data dir of its own, sharing the session's real embedder (not loaded again);
+    the root logger's handlers and level are put back afterwards."""
+    import rag.embeddings
+
+    monkeypatch.chdir(tmp_path)  # no .env from the worktree
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(ROOT / "corpus"))
+    for name in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
+        monkeypatch.setenv(name, os.environ.get(name, "1"))
+    monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda *a, **k: embeddings)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield tmp_path
+    root.handlers[:], root.level = handlers, level
+
+
+def test_list_prints_each_date_or_undated(cli, capsys):
+    (cli / "articles").mkdir()
+    (cli / "articles" / "bridge.md").write_text(DATED)
+    (cli / "articles" / "ferry.md").write_text(UNDATED)
+    assert main(["ingest", str(cli / "articles")]) == 0
+    capsys.readouterr()
+    assert main(["list"]) == 0
+    lines = {line.split()[-1]: line for line in capsys.readouterr().out.splitlines()}
+    assert " 2024-04-05 " in lines["reopens"], lines
+    assert " undated " in lines["resumes"], lines
+    assert "<10" not in "".join(lines.values())
