@@ -15,8 +15,8 @@ def main() -> int:
     from rag import Assistant, BriefingError, Settings
     from rag.ui import auth_pair, build_app, launch
 
-    settings = Settings()
-    try:
+    try:  # a bad RAG_* value (SettingsError) or RAG_AUTH: one line, exit 2
+        settings = Settings()
         auth_pair(settings)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

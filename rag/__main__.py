@@ -1,5 +1,5 @@
 """Command line: python -m rag ingest|ask|eval|dataset|list|remove|timeline|brief|places|serve. Errors become one-line
-messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for expected problems."""
+messages here (exit 1 for a user error, 2 for bad usage or a bad RAG_* setting); no tracebacks for expected problems."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError
+from .errors import BriefingError, SettingsError
 
 
 def _progress_bar(enabled: bool) -> Any:
@@ -284,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     try:
-        return int(args.func(args, Settings()))
+        settings = Settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings))
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -5,6 +5,8 @@ loggers."""
 
 import logging
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -45,3 +47,38 @@ def test_list_prints_each_date_or_undated(cli, capsys):
     assert " 2024-04-05 " in lines["reopens"], lines
     assert " undated " in lines["resumes"], lines
     assert "<10" not in "".join(lines.values())
+
+
+BAD_SETTINGS = [
+    ("RAG_LLM_TIMEOUT_S", "abc", "a valid number"),
+    ("RAG_TOP_K", "-3", "greater than or equal to 1"),
+    ("RAG_LLM_PROVIDER", "gpt", "'none', 'ollama', 'openai' or 'llamacpp'"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_SETTINGS, ids=[n for n, *_ in BAD_SETTINGS])
+def test_bad_setting_is_one_line_naming_it(cli, capsys, monkeypatch, name, value, expected):
+    monkeypatch.setenv(name, value)
+    assert main(["list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "pydantic" not in err, err
+    assert err.startswith(f"error: {name}='{value}'") and expected in err, err
+
+
+def test_bad_setting_names_every_bad_variable_but_no_secret():
+    from rag.errors import BriefingError
+    from rag.settings import Settings
+
+    with pytest.raises(BriefingError) as exc:
+        Settings(top_k=0, port="eighty", llm_api_key=["not", "text"])
+    message = str(exc.value)
+    assert "RAG_TOP_K=0" in message and "RAG_PORT='eighty'" in message and "RAG_LLM_API_KEY" in message
+    assert "'not'" not in message and "\n" not in message  # a secret's value is never shown
+
+
+def test_bad_setting_stops_app_py_with_one_line(tmp_path):
+    env = {**os.environ, "RAG_TOP_K": "-3", "PYTHONPATH": str(ROOT), "RAG_DATA_DIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, str(ROOT / "app.py")], capture_output=True, text=True, cwd=tmp_path,
+                       env=env, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr == "error: RAG_TOP_K='-3': should be greater than or equal to 1\n", r.stderr
