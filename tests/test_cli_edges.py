@@ -82,3 +82,42 @@ def test_bad_setting_stops_app_py_with_one_line(tmp_path):
                        env=env, timeout=120)
     assert r.returncode == 2, r.stderr
     assert r.stderr == "error: RAG_TOP_K='-3': should be greater than or equal to 1\n", r.stderr
+
+
+def test_logging_setup_passes_ours_and_only_warnings_of_libraries(cli, capsys):
+    from rag import logs
+
+    before = len(logging.getLogger().handlers)
+    logs.setup(verbose=True)
+    logging.getLogger("bm25s").setLevel(logging.DEBUG)  # as bm25s does to itself on import
+    logging.getLogger("bm25s").debug("Building index from tokens")
+    logging.getLogger("httpx").info("HTTP Request: GET http://127.0.0.1/")
+    logging.getLogger("chromadb").warning("a library warning")
+    logging.getLogger("rag.assistant").info("ask chars=5")
+    err = capsys.readouterr().err
+    assert "ask chars=5" in err and "a library warning" in err
+    assert "bm25s" not in err and "httpx" not in err
+    logs.setup(verbose=False)
+    logging.getLogger("rag.assistant").info("ask chars=6")
+    assert capsys.readouterr().err == ""
+    assert len(logging.getLogger().handlers) == before + 1  # replaced, not added twice
+
+
+def run_cli(args, tmp_path):
+    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data"), "RAG_CORPUS_DIR": str(ROOT / "corpus"),
+           "PYTHONPATH": str(ROOT)}
+    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=300)
+
+
+def test_ask_prints_nothing_on_stderr_and_verbose_shows_only_ours(tmp_path):
+    """A fresh process: bm25s sets its own logger to DEBUG when first imported, after the CLI's setup."""
+    quiet = run_cli(["ask", "How many camps remain?"], tmp_path)
+    assert quiet.returncode == 0 and "13 - 8 = 5" in quiet.stdout
+    assert quiet.stderr == "", quiet.stderr
+    loud = run_cli(["-v", "ask", "How many camps remain?"], tmp_path)
+    assert loud.returncode == 0
+    lines = loud.stderr.splitlines()
+    assert any(" INFO rag.assistant: ask chars=" in line for line in lines), loud.stderr
+    assert all(" rag." in line for line in lines), loud.stderr  # no bm25s, httpx, chromadb or progress bar
