@@ -86,6 +86,10 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from . import evaluation
 
+    try:  # a missing or malformed question file is the user's, not a bug: one line
+        evaluation.load_questions(args.questions)
+    except (OSError, ValueError) as exc:
+        raise BriefingError(f"cannot use the question file {args.questions}: {exc}") from None
     report = evaluation.evaluate(args.questions, settings, corpus=args.corpus, k=args.k)
     print(evaluation.format_table(report))
     if args.json:
@@ -100,6 +104,10 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
     from . import dataset
 
+    try:
+        dataset.load_corpus(args.root)
+    except FileNotFoundError as exc:  # not a corpus folder: the message says what is missing
+        raise BriefingError(str(exc)) from None
     if args.action == "readme":
         text = dataset.readme(args.root)
         (Path(args.root) / "README.md").write_text(text, encoding="utf-8")

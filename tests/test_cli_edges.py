@@ -84,6 +84,23 @@ def test_bad_setting_stops_app_py_with_one_line(tmp_path):
     assert r.stderr == "error: RAG_TOP_K='-3': should be greater than or equal to 1\n", r.stderr
 
 
+USER_ERRORS = [
+    (["ask", "   "], "the question is empty"),
+    (["ask", "x" * 3000], "the limit is 2,000"),
+    (["eval", "missing.jsonl"], "missing.jsonl"),
+    (["dataset", "check", "no-such-folder"], "no-such-folder"),
+]
+
+
+@pytest.mark.parametrize(("argv", "phrase"), USER_ERRORS, ids=["empty", "too-long", "eval-missing", "dataset-missing"])
+def test_user_error_is_one_line_and_no_traceback(cli, capsys, caplog, argv, phrase):
+    caplog.set_level(logging.INFO)
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and phrase in err, err
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+
+
 def test_logging_setup_passes_ours_and_only_warnings_of_libraries(cli, capsys):
     from rag import logs
 
