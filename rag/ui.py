@@ -5,8 +5,9 @@ Map and Briefing tabs (``rag.ui_tabs``), and two API endpoints (``/ask``, ``/upl
 
 It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
 ``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
-everything that comes from articles or users. ``BriefingError``s become short messages here
-(the edge); nothing else is shown to the user but a generic line, the traceback goes to the log.
+everything that comes from articles or users. ``BriefingError``s (and bad filters or history)
+become short messages here (the edge) and one log line without a traceback; anything else is shown
+to the user as a generic line and its traceback goes to the log.
 """
 
 import dataclasses
@@ -41,14 +42,25 @@ JS_PATH = Path(__file__).with_name("ui.js")
 MAX_PANELS = 20  # sources of the latest answers kept in the panel
 
 
+def _log_refused(what: str, exc: Exception) -> None:
+    """A user error is one log line: no traceback, no question text (the messages hold none)."""
+    log.info("%s refused (%s): %s", what, type(exc).__name__, exc)
+
+
+def _refused(what: str, exc: Exception) -> gr.Error:
+    """Log a user error and make it the client's message, which Gradio then prints no traceback for."""
+    _log_refused(what, exc)
+    return gr.Error(str(exc), print_exception=False)
+
+
 def _parse_history(history_json: str) -> list[dict[str, str]]:
     problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
     try:
         data = json.loads(history_json or "[]")
     except json.JSONDecodeError:
-        raise gr.Error(problem) from None
+        raise FilterError(problem) from None
     if not isinstance(data, list):
-        raise gr.Error(problem)
+        raise FilterError(problem)
     turns = []
     for item in data:
         if isinstance(item, dict) and isinstance(item.get("content"), str):
@@ -56,7 +68,7 @@ def _parse_history(history_json: str) -> list[dict[str, str]]:
         elif isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
             turns.append({"role": item[0], "content": item[1]})
         else:
-            raise gr.Error(problem)
+            raise FilterError(problem)
     return turns
 
 
@@ -79,6 +91,7 @@ class BriefingUI:
         try:
             filters = parse_filters(article_ids, date_from, date_to)
         except FilterError as exc:
+            _log_refused("ask", exc)
             chat.append({"role": "assistant", "content": render.error_html(str(exc))})
             yield state(questions[0] if questions else "")  # keep the question so it can be resent
             return
@@ -97,6 +110,7 @@ class BriefingUI:
                     else:
                         answer = event
             except BriefingError as exc:
+                _log_refused("ask", exc)
                 chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
                 yield state()
                 return
@@ -139,7 +153,7 @@ class BriefingUI:
                 gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
 
     def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
-        """Validate and copy uploads (basename only) to ``data_dir/uploads``, then ingest them."""
+        """Validate and copy uploads (basename only) to ``data_dir/uploads``, then ingest them; logs one line."""
         upload_dir = (self.settings.data_dir / "uploads").resolve()
         upload_dir.mkdir(parents=True, exist_ok=True)
         limit = self.settings.max_upload_mb * 1e6
@@ -175,6 +189,8 @@ class BriefingUI:
                     Path(f.path).unlink(missing_ok=True)
         # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
         result["failed"] = [{"file": name, "error": error} for name, error in failures]
+        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(files or []), result["added"],
+                 result["unchanged"], result["replaced"], len(failures))
         return result
 
     def add_files(self, files: list[str] | None, selected: list[str] | None,
@@ -197,6 +213,7 @@ class BriefingUI:
             day = parse_day(published, "publication")
             report = self.assistant.ingest_text(text, title=title.strip(), published=day)
         except (FilterError, BriefingError) as exc:
+            _log_refused("paste", exc)
             return (render.error_html(str(exc)), *keep, *self.article_views(selected))
         failures = [(title, short_error(f.path, f.error)) for f in report.failed]
         status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
@@ -214,11 +231,13 @@ class BriefingUI:
     # ---- API ------------------------------------------------------------------------------
     def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
-        history = _parse_history(history_json)
         try:
-            return self.assistant.ask(question, history).to_dict()
-        except BriefingError as exc:
-            raise gr.Error(str(exc)) from None
+            return self.assistant.ask(question, _parse_history(history_json)).to_dict()
+        except (FilterError, BriefingError) as exc:
+            raise _refused("ask", exc) from None
+        except Exception:
+            log.exception("answering failed")
+            raise gr.Error(_GENERIC_ERROR, print_exception=False) from None
 
     def api_upload(self, files: list[str] | None) -> dict[str, Any]:
         """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{file, error}]."""
