@@ -8,12 +8,14 @@ It holds no retrieval or answering code: every question goes to ``Assistant.stre
 everything that comes from articles or users. ``BriefingError``s (and bad filters or history)
 become short messages here (the edge) and one log line without a traceback; anything else is shown
 to the user as a generic line and its traceback goes to the log.
+
+Gradio keeps uploads under ``data_dir/tmp``, not in the shared system temp folder, and
+``ingest_files`` deletes its temporary copies (``rag.ui_uploads``).
 """
 
 import dataclasses
 import json
 import logging
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,10 +25,10 @@ import gradio as gr
 from . import ui_render as render
 from .assistant import Assistant
 from .errors import BriefingError
-from .loaders import SUPPORTED
 from .settings import Settings
-from .ui_input import FilterError, describe_filters, parse_day, parse_filters, safe_name, short_error
+from .ui_input import FilterError, describe_filters, parse_day, parse_filters, short_error
 from .ui_tabs import build_tabs
+from .ui_uploads import drop_temp_copies, keep_gradio_files_in, stage
 
 log = logging.getLogger(__name__)
 
@@ -153,31 +155,14 @@ class BriefingUI:
                 gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
 
     def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
-        """Validate and copy uploads (basename only) to ``data_dir/uploads``, then ingest them; logs one line."""
+        """Check and copy uploads to ``data_dir/uploads`` (``ui_uploads.stage``), delete Gradio's
+        temporary copies, ingest; logs one line."""
+        sources = [Path(str(item)) for item in files or []]
         upload_dir = (self.settings.data_dir / "uploads").resolve()
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        limit = self.settings.max_upload_mb * 1e6
-        staged: list[Path] = []
-        failures: list[tuple[str, str]] = []
-        for item in files or []:
-            src = Path(str(item))
-            name = safe_name(src.name)
-            suffix = Path(name).suffix.lower()
-            try:
-                size = src.stat().st_size
-            except OSError:
-                failures.append((name, "the upload could not be read; try again"))
-                continue
-            if suffix not in SUPPORTED:
-                failures.append((name, f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"))
-            elif size > limit:
-                failures.append((name, f"{size / 1e6:.1f} MB is over the {self.settings.max_upload_mb:g} MB limit"))
-            elif size == 0:
-                failures.append((name, "the file is empty"))
-            else:
-                dest = upload_dir / name
-                shutil.copyfile(src, dest)
-                staged.append(dest)
+        try:
+            staged, failures = stage(sources, upload_dir, self.settings.max_upload_mb)
+        finally:
+            drop_temp_copies(sources)
         result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": []}
         if staged:
             callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
@@ -189,7 +174,7 @@ class BriefingUI:
                     Path(f.path).unlink(missing_ok=True)
         # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
         result["failed"] = [{"file": name, "error": error} for name, error in failures]
-        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(files or []), result["added"],
+        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(sources), result["added"],
                  result["unchanged"], result["replaced"], len(failures))
         return result
 
@@ -248,7 +233,9 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
     """The whole UI around ``assistant``; launch it with ``launch()`` (theme, CSS and JS go there)."""
     settings = settings or assistant.settings
     ui = BriefingUI(assistant, settings)
-    with gr.Blocks(title="Briefing", analytics_enabled=False) as demo:
+    keep_gradio_files_in(settings)
+    # delete_cache: uploads chosen but never added are dropped after an hour (checked hourly)
+    with gr.Blocks(title="Briefing", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         header = gr.HTML(render.header_html([]), elem_id="header-box", js_on_load=None)
         history, panels = gr.State([]), gr.State([])
         with gr.Tabs():

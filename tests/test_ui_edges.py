@@ -1,11 +1,15 @@
 """The web app's edges: a user error is one log line and no traceback (in our log or printed by
-Gradio), a real bug still logs its traceback. Through ``BriefingUI``'s methods (real assistant,
-real store), and once through the served app."""
+Gradio), a real bug still logs its traceback; Gradio's uploads live under the data folder, not the
+shared system temp folder, and their temporary copies are deleted once ingested. Through
+``BriefingUI``'s methods (real assistant, real store), and once through the served app."""
 
 from __future__ import annotations
 
 import logging
 import socket
+import tempfile
+import uuid
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -85,6 +89,36 @@ def test_a_real_bug_still_logs_its_traceback(ui, caplog, monkeypatch):
     assert len(bugs) == 2 and all(isinstance(r.exc_info[1], RuntimeError) for r in bugs)
 
 
+def test_uploads_stay_under_the_data_dir_and_temp_copies_are_deleted(fresh_assistant, tmp_path, monkeypatch):
+    from gradio.utils import get_upload_folder
+
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    monkeypatch.setenv("GRADIO_TEMP_DIR", "")  # Gradio's default: <system temp>/gradio; restored afterwards
+    build_app(fresh_assistant)
+    # where Gradio's /upload route puts a file: <upload folder>/<hash>/<name>
+    folder = Path(get_upload_folder()) / "9f2c41d0"
+    folder.mkdir(parents=True)
+    good, bad = folder / "kessel-bridge.txt", folder / "payload.exe"
+    good.write_text(GOOD)
+    bad.write_bytes(b"MZ")
+    data = fresh_assistant.settings.data_dir.resolve()
+    assert good.resolve().is_relative_to(data), good
+    result = BriefingUI(fresh_assistant, fresh_assistant.settings).ingest_files([str(good), str(bad)])
+    assert result["added"] == 1 and [f["file"] for f in result["failed"]] == ["payload.exe"]
+    assert not good.exists() and not bad.exists() and not folder.exists()
+    assert (data / "uploads" / "kessel-bridge.txt").read_text() == GOOD
+    assert list(system_tmp.rglob("*")) == []
+
+
+def test_ingest_files_keeps_files_that_are_not_gradio_temp_copies(fresh_assistant, tmp_path):
+    mine = tmp_path / "kessel-bridge.txt"
+    mine.write_text(GOOD)
+    assert BriefingUI(fresh_assistant, fresh_assistant.settings).ingest_files([str(mine)])["added"] == 1
+    assert mine.read_text() == GOOD  # a caller's own file is never deleted
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -98,14 +132,16 @@ def served(embeddings, tmp_path_factory):
 
     from rag import Assistant, Settings
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("ui-edges"), auth=None)
-    assistant = Assistant(settings, embeddings=embeddings)
-    demo = build_app(assistant)
-    _, url, _ = launch(demo, settings, port=free_port(), block=False, quiet=True)
-    try:
-        yield settings, Client(url, verbose=False)
-    finally:
-        demo.close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GRADIO_TEMP_DIR", "")  # restored when the module is done
+        settings = Settings(data_dir=tmp_path_factory.mktemp("ui-edges"), auth=None)
+        assistant = Assistant(settings, embeddings=embeddings)
+        demo = build_app(assistant)
+        _, url, _ = launch(demo, settings, port=free_port(), block=False, quiet=True)
+        try:
+            yield settings, Client(url, verbose=False)
+        finally:
+            demo.close()
 
 
 def test_served_app_prints_no_traceback_for_a_refused_question(served, capfd):
@@ -117,3 +153,18 @@ def test_served_app_prints_no_traceback_for_a_refused_question(served, capfd):
         with pytest.raises(AppError):
             client.predict(question, history, api_name="/ask")
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_served_upload_lands_in_the_data_dir_and_its_temp_copy_is_deleted(served, tmp_path):
+    from gradio_client import handle_file
+
+    settings, client = served
+    name = f"upload-{uuid.uuid4().hex[:8]}.txt"
+    (tmp_path / name).write_text(GOOD)
+    report = client.predict([handle_file(str(tmp_path / name))], api_name="/upload")
+    assert report["added"] == 1, report
+    data = settings.data_dir.resolve()
+    assert (data / "uploads" / name).exists()
+    assert (data / "tmp").is_dir()  # Gradio's upload folder
+    assert not list(data.rglob(f"tmp/**/{name}"))  # the temporary copy is gone
+    assert not list(Path(tempfile.gettempdir()).joinpath("gradio").rglob(name))  # never in the shared temp folder
