@@ -8,15 +8,16 @@ import sys
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from rag import Assistant, BriefingError, Settings
+    from rag import Assistant, BriefingError, Settings, logs
     from rag.ui import auth_pair, build_app, launch
 
-    settings = Settings()
-    try:
+    logs.setup(verbose=True)  # ours at INFO (one line per request), other libraries at WARNING
+    try:  # a bad RAG_* value (SettingsError) or RAG_AUTH: one line, exit 2
+        settings = Settings()
         auth_pair(settings)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,18 +1,18 @@
 """Command line: python -m rag ingest|ask|eval|check|dataset|list|remove|timeline|brief|places|serve.
-Errors become one-line messages here (exit 1 for a user error, 2 for bad usage); no tracebacks for
-expected problems."""
+Errors become one-line messages here (exit 1 for a user error, 2 for bad usage or a bad RAG_* setting);
+no tracebacks for expected problems."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from .errors import BriefingError
+from . import logs
+from .errors import BriefingError, SettingsError
 
 
 def _progress_bar(enabled: bool) -> Any:
@@ -87,6 +87,10 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     from . import evaluation
 
+    try:  # a missing or malformed question file is the user's, not a bug: one line
+        evaluation.load_questions(args.questions)
+    except (OSError, ValueError) as exc:
+        raise BriefingError(f"cannot use the question file {args.questions}: {exc}") from None
     report = evaluation.evaluate(args.questions, settings, corpus=args.corpus, k=args.k)
     print(evaluation.format_table(report))
     if args.json:
@@ -115,6 +119,10 @@ def cmd_check(args: argparse.Namespace, settings: Any) -> int:
 def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
     from . import dataset
 
+    try:
+        dataset.load_corpus(args.root)
+    except FileNotFoundError as exc:  # not a corpus folder: the message says what is missing
+        raise BriefingError(str(exc)) from None
     if args.action == "readme":
         text = dataset.readme(args.root)
         (Path(args.root) / "README.md").write_text(text, encoding="utf-8")
@@ -134,7 +142,8 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
     from .assistant import Assistant
 
     for a in Assistant(settings).articles():
-        print(f"{a.article_id}  {a.published or 'undated':<10}  {a.chunks:>4} chunks  {a.title}")
+        day = a.published.isoformat() if a.published else "undated"  # a date formats "<10" as strftime("<10")
+        print(f"{a.article_id}  {day:<10}  {a.chunks:>4} chunks  {a.title}")
     return 0
 
 
@@ -293,15 +302,18 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' "Loading weights" bar
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.setup(verbose=args.verbose)
     from .settings import Settings
 
     try:
-        return int(args.func(args, Settings()))
+        settings = Settings()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args, settings))
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -6,6 +6,10 @@ class BriefingError(Exception):
     """Base class for every error Briefing raises on purpose."""
 
 
+class SettingsError(BriefingError, ValueError):
+    """A setting (``RAG_*`` variable, ``.env`` line or ``Settings(...)`` argument) has a bad value."""
+
+
 class InvalidQuestionError(BriefingError, ValueError):
     """The question is empty, too long or otherwise unusable."""
 

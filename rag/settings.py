@@ -1,14 +1,18 @@
 """One settings object for the whole app (pydantic-settings, env prefix ``RAG_``, optional
 ``.env``). Built at the edge (CLI, app, tests) and passed down; nothing reads the
-environment anywhere else."""
+environment anywhere else. A bad value raises ``SettingsError`` with one line naming each bad
+variable, its value (never a secret's) and what is expected, instead of pydantic's traceback-sized
+``ValidationError``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +71,29 @@ class Settings(BaseSettings):
     concurrency: int = Field(4, ge=1)
     max_queue: int = Field(64, ge=1)
 
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise SettingsError(describe(exc)) from None
+
     @field_validator("chroma_url", "llm_model", "llm_base_url", "embedding_model", mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+
+def describe(exc: ValidationError) -> str:
+    """Pydantic's errors as one line, e.g. ``RAG_TOP_K='-3': should be greater than or equal to 1``
+    (``; ``-separated when several values are bad). A secret's value is shown as ``(hidden)``."""
+    prefix = Settings.model_config.get("env_prefix", "")
+    parts = []
+    for err in exc.errors(include_url=False):
+        field = str(err["loc"][0]) if err["loc"] else ""
+        info = Settings.model_fields.get(field)
+        secret = info is not None and "SecretStr" in str(info.annotation)
+        value = "(hidden)" if secret else repr(err["input"])
+        value = value if len(value) <= 60 else value[:57] + "..."
+        expected = err["msg"].removeprefix("Input ").removeprefix("Value error, ")
+        parts.append(f"{prefix}{field.upper()}={value}: {expected}" if field else expected)
+    return "; ".join(parts)

@@ -5,14 +5,17 @@ Map and Briefing tabs (``rag.ui_tabs``), and two API endpoints (``/ask``, ``/upl
 
 It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
 ``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
-everything that comes from articles or users. ``BriefingError``s become short messages here
-(the edge); nothing else is shown to the user but a generic line, the traceback goes to the log.
+everything that comes from articles or users. ``BriefingError``s (and bad filters or history)
+become short messages here (the edge) and one log line without a traceback; anything else is shown
+to the user as a generic line and its traceback goes to the log.
+
+Gradio keeps uploads under ``data_dir/tmp``, not in the shared system temp folder, and
+``ingest_files`` deletes its temporary copies (``rag.ui_uploads``).
 """
 
 import dataclasses
 import json
 import logging
-import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,10 +25,10 @@ import gradio as gr
 from . import ui_render as render
 from .assistant import Assistant
 from .errors import BriefingError
-from .loaders import SUPPORTED
 from .settings import Settings
-from .ui_input import FilterError, describe_filters, parse_day, parse_filters, safe_name, short_error
+from .ui_input import FilterError, describe_filters, parse_day, parse_filters, short_error
 from .ui_tabs import build_tabs
+from .ui_uploads import drop_temp_copies, keep_gradio_files_in, stage
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +44,30 @@ JS_PATH = Path(__file__).with_name("ui.js")
 MAX_PANELS = 20  # sources of the latest answers kept in the panel
 
 
+def _log_refused(what: str, exc: Exception) -> None:
+    """A user error is one log line: no traceback, no question text (the messages hold none)."""
+    log.info("%s refused (%s): %s", what, type(exc).__name__, exc)
+
+
+def _refused(what: str, exc: Exception) -> gr.Error:
+    """Log a user error and make it the client's message, which Gradio then prints no traceback for."""
+    _log_refused(what, exc)
+    return gr.Error(str(exc), print_exception=False)
+
+
 def _parse_history(history_json: str, max_chars: int) -> list[dict[str, str]]:
     problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
     if not isinstance(history_json, str):
-        raise gr.Error(problem)
+        raise FilterError(problem)
     if len(history_json) > 2 * max_chars + 10_000:  # refused before parsing: JSON escapes at most double it
-        raise gr.Error(f"the conversation history is over {max_chars:,} characters (RAG_MAX_HISTORY_CHARS); "
-                       "start a new conversation")
+        raise FilterError(f"the conversation history is over {max_chars:,} characters (RAG_MAX_HISTORY_CHARS); "
+                          "start a new conversation")
     try:
         data = json.loads(history_json or "[]")
     except (json.JSONDecodeError, RecursionError):
-        raise gr.Error(problem) from None
+        raise FilterError(problem) from None
     if not isinstance(data, list):
-        raise gr.Error(problem)
+        raise FilterError(problem)
     turns = []
     for item in data:
         if isinstance(item, dict) and isinstance(item.get("content"), str):
@@ -61,7 +75,7 @@ def _parse_history(history_json: str, max_chars: int) -> list[dict[str, str]]:
         elif isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
             turns.append({"role": item[0], "content": item[1]})
         else:
-            raise gr.Error(problem)
+            raise FilterError(problem)
     return turns
 
 
@@ -84,6 +98,7 @@ class BriefingUI:
         try:
             filters = parse_filters(article_ids, date_from, date_to)
         except FilterError as exc:
+            _log_refused("ask", exc)
             chat.append({"role": "assistant", "content": render.error_html(str(exc))})
             yield state(questions[0] if questions else "")  # keep the question so it can be resent
             return
@@ -102,6 +117,7 @@ class BriefingUI:
                     else:
                         answer = event
             except BriefingError as exc:
+                _log_refused("ask", exc)
                 chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
                 yield state()
                 return
@@ -144,31 +160,14 @@ class BriefingUI:
                 gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
 
     def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
-        """Validate and copy uploads (basename only) to ``data_dir/uploads``, then ingest them."""
+        """Check and copy uploads to ``data_dir/uploads`` (``ui_uploads.stage``), delete Gradio's
+        temporary copies, ingest; logs one line."""
+        sources = [Path(str(item)) for item in files or []]
         upload_dir = (self.settings.data_dir / "uploads").resolve()
-        upload_dir.mkdir(parents=True, exist_ok=True)
-        limit = self.settings.max_upload_mb * 1e6
-        staged: list[Path] = []
-        failures: list[tuple[str, str]] = []
-        for item in files or []:
-            src = Path(str(item))
-            name = safe_name(src.name)
-            suffix = Path(name).suffix.lower()
-            try:
-                size = src.stat().st_size
-            except OSError:
-                failures.append((name, "the upload could not be read; try again"))
-                continue
-            if suffix not in SUPPORTED:
-                failures.append((name, f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}"))
-            elif size > limit:
-                failures.append((name, f"{size / 1e6:.1f} MB is over the {self.settings.max_upload_mb:g} MB limit"))
-            elif size == 0:
-                failures.append((name, "the file is empty"))
-            else:
-                dest = upload_dir / name
-                shutil.copyfile(src, dest)
-                staged.append(dest)
+        try:
+            staged, failures = stage(sources, upload_dir, self.settings.max_upload_mb)
+        finally:
+            drop_temp_copies(sources)
         result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": []}
         if staged:
             callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
@@ -180,6 +179,8 @@ class BriefingUI:
                     Path(f.path).unlink(missing_ok=True)
         # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
         result["failed"] = [{"file": name, "error": error} for name, error in failures]
+        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(sources), result["added"],
+                 result["unchanged"], result["replaced"], len(failures))
         return result
 
     def add_files(self, files: list[str] | None, selected: list[str] | None,
@@ -202,6 +203,7 @@ class BriefingUI:
             day = parse_day(published, "publication")
             report = self.assistant.ingest_text(text, title=title.strip(), published=day)
         except (FilterError, BriefingError) as exc:
+            _log_refused("paste", exc)
             return (render.error_html(str(exc)), *keep, *self.article_views(selected))
         failures = [(title, short_error(f.path, f.error)) for f in report.failed]
         status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
@@ -231,11 +233,14 @@ class BriefingUI:
     # ---- API ------------------------------------------------------------------------------
     def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
-        history = _parse_history(history_json, self.settings.max_history_chars)
         try:
+            history = _parse_history(history_json, self.settings.max_history_chars)
             return self.assistant.ask(question, history).to_dict()
-        except BriefingError as exc:
-            raise gr.Error(str(exc)) from None
+        except (FilterError, BriefingError) as exc:
+            raise _refused("ask", exc) from None
+        except Exception:
+            log.exception("answering failed")
+            raise gr.Error(_GENERIC_ERROR, print_exception=False) from None
 
     def api_upload(self, files: list[str] | None) -> dict[str, Any]:
         """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{file, error}]."""
@@ -246,7 +251,9 @@ def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Bloc
     """The whole UI around ``assistant``; launch it with ``launch()`` (theme, CSS and JS go there)."""
     settings = settings or assistant.settings
     ui = BriefingUI(assistant, settings)
-    with gr.Blocks(title="Briefing", analytics_enabled=False) as demo:
+    keep_gradio_files_in(settings)
+    # delete_cache: uploads chosen but never added are dropped after an hour (checked hourly)
+    with gr.Blocks(title="Briefing", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         header = gr.HTML(render.header_html([]), elem_id="header-box", js_on_load=None)
         history, panels = gr.State([]), gr.State([])
         with gr.Tabs():

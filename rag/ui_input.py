@@ -13,7 +13,7 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class FilterError(ValueError):
-    """A filter the user typed cannot be used (bad date, empty range)."""
+    """A value the browser sent cannot be used (bad date, empty range, malformed history)."""
 
 
 def parse_day(value: str | None, label: str) -> date | None:

@@ -6,7 +6,8 @@ Each tab calls one public function (``rag.timeline.timeline``, ``rag.places.plac
 graticule, gazetteer towns as faint dots that draw the land, linked points; no tiles, no CDN, so
 it works offline) over the list of places with the sentences naming them; the briefing as dated
 lines whose badges jump to the numbered sources. HTML comes from ``rag.ui_render``, which escapes
-all article text. ``BriefingError``s and bad dates become short messages; nothing else is shown.
+all article text. ``BriefingError``s and bad dates become short messages and one log line without a
+traceback; nothing else is shown.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ ul.brief-lines li { margin-bottom: 6px; }
 
 def _error(exc: Exception) -> str:
     if isinstance(exc, BriefingError | ValueError):
+        log.info("tab request refused (%s): %s", type(exc).__name__, exc)
         return render.error_html(str(exc))
     log.exception("a Timeline/Map/Briefing tab failed")
     return render.error_html(_FAILED)
