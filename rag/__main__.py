@@ -143,7 +143,9 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
 
     for a in Assistant(settings).articles():
         day = a.published.isoformat() if a.published else "undated"  # a date formats "<10" as strftime("<10")
-        print(f"{a.article_id}  {day:<10}  {a.chunks:>4} chunks  {a.title}")
+        note = (f"  (copy of {a.duplicate_of}, counted once)" if a.duplicate_of else
+                f"  (another version of {a.version_of})" if a.version_of else "")
+        print(f"{a.article_id}  {day:<10}  {a.chunks:>4} chunks  {a.title}{note}")
     return 0
 
 
