@@ -2,8 +2,8 @@
 
 Cleans what is not article content: Unicode is normalised, photo captions ("... PHOTO | AFP")
 and cross-link lines ("Read: <headline>") are dropped, paragraph breaks are kept. Title and
-date come from YAML front matter, HTML metadata, PDF metadata or, for the plain layout of
-wire copy (title line, date line, body), from the first lines. It does not chunk or embed.
+date come from HTML metadata, PDF metadata or, for text, ``rag.metadata`` (YAML front matter, or
+the title and date lines of wire copy). It does not chunk or embed.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import dataclasses
 import hashlib
 import logging
 import re
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from .errors import FileTooLargeError, IngestError, UnsupportedFileError
+from .metadata import head_metadata, parse_date, split_front_matter
 from .models import Article
 from .text import normalise
 
@@ -26,31 +25,6 @@ SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 _CAPTION = re.compile(r"(\bPHOTO\s*[|:/]|\|\s*(AFP|REUTERS|AP|FILE|GETTY)\s*$|^\(?(photo|image)\s*:)", re.I)
 _CROSSLINK = re.compile(r"^(read|also read|read more|read also|see also|related)\s*:", re.I)
-
-
-def parse_date(value: object) -> date | None:
-    """A date from front matter or a date line; None when it is not a plausible date.
-
-    >>> parse_date("Thursday November 09 2023")
-    datetime.date(2023, 11, 9)
-    >>> parse_date("soon") is None
-    True
-    """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > 60:
-        return None
-    import dateparser  # heavy import: only when a date needs parsing
-
-    parsed = dateparser.parse(
-        str(value), languages=["en", "fr"],
-        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
-    )
-    if parsed is None or not (1900 <= parsed.year <= 2100):
-        return None
-    return parsed.date()
 
 
 def is_boilerplate(line: str) -> bool:
@@ -88,39 +62,6 @@ def _decode(raw: bytes, path: str) -> str:
         return str(best)
 
 
-def _split_front_matter(text: str) -> tuple[dict, str]:
-    if not text.startswith("---"):
-        return {}, text
-    import frontmatter
-    import yaml
-
-    class _Strings(frontmatter.YAMLHandler):  # every value a string: "9999-99-99" must not crash the YAML loader
-        def load(self, fm: str) -> dict[str, Any]:  # type: ignore[override]
-            loaded = yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
-            return loaded if isinstance(loaded, dict) else {}
-
-    try:
-        post = frontmatter.loads(text, handler=_Strings())
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "parse error"
-        raise IngestError(f"front matter is not valid YAML ({first}); fix the lines between the --- markers") from exc
-    meta = post.metadata if isinstance(post.metadata, dict) else {}
-    return dict(meta), post.content
-
-
-def _head_metadata(body: str) -> tuple[str | None, date | None, str]:
-    """Title and date from the first lines of wire copy: 'Title\\n\\nThursday November 09 2023\\n\\n...'."""
-    blocks = [b for b in re.split(r"\n\s*\n", normalise(body).strip()) if b.strip()]
-    title = published = None
-    if len(blocks) >= 2 and len(blocks[0]) <= 200 and "\n" not in blocks[0].strip():
-        published = parse_date(blocks[1].strip()) if len(blocks[1]) <= 60 else None
-        if published is not None:
-            title, blocks = blocks[0].strip(), blocks[2:]
-        elif not re.search(r"[.!?]$", blocks[0].strip()):
-            title, blocks = blocks[0].strip(), blocks[1:]
-    return title, published, "\n\n".join(blocks)
-
-
 def article_id(key: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
@@ -142,8 +83,8 @@ def make_article(*, key: str, text: str, title: str | None, published: object, s
 def load_text(text: str, *, name: str, key: str | None = None, title: str | None = None,
               published: object = None, source: str | None = None, url: str | None = None) -> Article:
     """Pasted or plain text (front matter and wire-copy head lines honoured)."""
-    meta, body = _split_front_matter(normalise(text).strip())
-    head_title, head_date, rest = _head_metadata(body)
+    meta, body = split_front_matter(normalise(text).strip())
+    head_title, head_date, rest = head_metadata(body)
     if not meta or (head_title or "").casefold() == str(meta.get("title", "")).strip().casefold():
         body = rest  # the head lines are metadata, not content (repeated title and date line)
     return make_article(
@@ -186,7 +127,7 @@ def _load_pdf(path: Path) -> Article:
     # pypdf puts a newline at every line end; paragraph breaks are blank lines or short lines
     text = re.sub(r"(?<![.!?:\"”])\n(?!\n)", " ", text)
     title = (meta.title if meta and meta.title else None)
-    head_title, head_date, body = _head_metadata(text)
+    head_title, head_date, body = head_metadata(text)
     created = meta.creation_date if meta and meta.get("/CreationDate") else None
     return make_article(key=str(path.resolve()), text=body, title=title or head_title,
                         published=head_date or created, source=path.name, url=None, path=str(path.resolve()))

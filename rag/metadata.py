@@ -1,0 +1,73 @@
+"""An article's title and date from its own text: YAML front matter, and the head lines of wire
+copy (title line, date line, body).
+
+Front matter is parsed with PyYAML's BaseLoader: every value is a string, list or mapping, no tag
+is resolved and none is ever executed. It does not read files, decode bytes or clean the body.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+from .errors import IngestError
+from .text import normalise
+
+
+def parse_date(value: object) -> date | None:
+    """A date from front matter or a date line; None when it is not a plausible date.
+
+    >>> parse_date("Thursday November 09 2023")
+    datetime.date(2023, 11, 9)
+    >>> parse_date("soon") is None
+    True
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > 60:
+        return None
+    import dateparser  # heavy import: only when a date needs parsing
+
+    parsed = dateparser.parse(
+        str(value), languages=["en", "fr"],
+        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
+    )
+    if parsed is None or not (1900 <= parsed.year <= 2100):
+        return None
+    return parsed.date()
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    import frontmatter
+    import yaml
+
+    class _Strings(frontmatter.YAMLHandler):  # every value a string: "9999-99-99" must not crash the YAML loader
+        def load(self, fm: str) -> dict[str, Any]:  # type: ignore[override]
+            loaded = yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
+            return loaded if isinstance(loaded, dict) else {}
+
+    try:
+        post = frontmatter.loads(text, handler=_Strings())
+    except yaml.YAMLError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "parse error"
+        raise IngestError(f"front matter is not valid YAML ({first}); fix the lines between the --- markers") from exc
+    meta = post.metadata if isinstance(post.metadata, dict) else {}
+    return dict(meta), post.content
+
+
+def head_metadata(body: str) -> tuple[str | None, date | None, str]:
+    """Title and date from the first lines of wire copy: 'Title\\n\\nThursday November 09 2023\\n\\n...'."""
+    blocks = [b for b in re.split(r"\n\s*\n", normalise(body).strip()) if b.strip()]
+    title = published = None
+    if len(blocks) >= 2 and len(blocks[0]) <= 200 and "\n" not in blocks[0].strip():
+        published = parse_date(blocks[1].strip()) if len(blocks[1]) <= 60 else None
+        if published is not None:
+            title, blocks = blocks[0].strip(), blocks[2:]
+        elif not re.search(r"[.!?]$", blocks[0].strip()):
+            title, blocks = blocks[0].strip(), blocks[1:]
+    return title, published, "\n\n".join(blocks)
