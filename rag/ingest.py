@@ -3,7 +3,9 @@
 An unchanged article (same content hash) is skipped without embedding; a changed one replaces
 its old chunks; an article is listed (manifest) only after all its chunks are written, so a
 crash mid-ingest leaves nothing half-indexed that looks complete, and a re-run finishes the job.
-Embedding is batched across articles. It does not retrieve or answer.
+Embedding is batched across articles. Each file is read and chunked on its own: any exception
+there, expected or not, becomes one ``failed`` entry and the other files go in; a failure of the
+store or the embedder stops the batch. It does not retrieve or answer.
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ class _Tally:
     failed: list[IngestFailure] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
 
+    def fail(self, path: str | Path, exc: Exception) -> None:
+        """Record one file's failure; an unexpected exception gets a one-line message and a logged traceback."""
+        if isinstance(exc, IngestError):
+            message = str(exc)
+            log.warning("not ingested: %s", message)
+        else:
+            log.error("not ingested: %s", path, exc_info=exc)
+            detail = (str(exc).splitlines() or [""])[0][:120]
+            message = (f"{Path(path).name}: could not be ingested ({type(exc).__name__}: {detail}); check that "
+                       "it is a readable article file; the server log has the details")
+        self.failed.append(IngestFailure(str(path), message))
+
     def report(self) -> IngestReport:
         return IngestReport(added=self.added, unchanged=self.unchanged, replaced=self.replaced,
                             removed=self.removed, chunks_added=self.chunks, failed=tuple(self.failed),
@@ -56,9 +70,8 @@ class Ingestor:
         for i, path in enumerate(files, start=1):
             try:
                 articles.append(load_file(path, max_bytes=max_bytes))
-            except IngestError as exc:
-                tally.failed.append(IngestFailure(str(path), str(exc)))
-                log.warning("not ingested: %s", exc)
+            except Exception as exc:  # any exception: one failed file must not stop the batch
+                tally.fail(path, exc)
             if progress:
                 progress(i, len(files) * 2, f"read {path.name}")
         self._index(articles, tally, progress, offset=len(files), total=len(files) * 2)
@@ -72,14 +85,19 @@ class Ingestor:
     def _index(self, articles: list[Article], tally: _Tally, progress: Progress | None,
                offset: int, total: int) -> None:
         unique = list({a.id: a for a in articles}.values())
-        tally.ids.extend(a.id for a in unique)
         stored = self.store.content_hashes([a.id for a in unique])
         pending: list[tuple[Article, list[Chunk], bool]] = []
         for article in unique:
             if stored.get(article.id) == article.content_hash:
                 tally.unchanged += 1
+                tally.ids.append(article.id)
                 continue
-            chunks = chunk_article(article, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            try:
+                chunks = chunk_article(article, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            except Exception as exc:  # as in reading: this article fails, the others go in
+                tally.fail(article.path, exc)
+                continue
+            tally.ids.append(article.id)
             pending.append((article, chunks, article.id in stored))
         done = offset + (len(unique) - len(pending))
         batch: list[tuple[Article, list[Chunk], bool]] = []

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from .errors import FileTooLargeError, IngestError, UnsupportedFileError
-from .metadata import head_metadata, parse_date, split_front_matter
+from .metadata import head_metadata, meta_text, parse_date, split_front_matter
 from .models import Article
 from .text import normalise
 
@@ -84,15 +84,16 @@ def load_text(text: str, *, name: str, key: str | None = None, title: str | None
               published: object = None, source: str | None = None, url: str | None = None) -> Article:
     """Pasted or plain text (front matter and wire-copy head lines honoured)."""
     meta, body = split_front_matter(normalise(text).strip())
+    meta_title = meta_text(meta, "title")
     head_title, head_date, rest = head_metadata(body)
-    if not meta or (head_title or "").casefold() == str(meta.get("title", "")).strip().casefold():
+    if not meta or (head_title or "").casefold() == (meta_title or "").strip().casefold():
         body = rest  # the head lines are metadata, not content (repeated title and date line)
     return make_article(
         key=key or f"text:{name}", text=body,
-        title=title or meta.get("title") or head_title,
+        title=title or meta_title or head_title,
         published=published or meta.get("date") or meta.get("published") or head_date,
-        source=source or str(meta.get("source") or meta.get("publisher") or name),
-        url=url or meta.get("url") or meta.get("source_url"), path=name,
+        source=source or meta_text(meta, "source", "publisher") or name,
+        url=url or meta_text(meta, "url", "source_url"), path=name,
     )
 
 

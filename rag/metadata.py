@@ -2,7 +2,9 @@
 copy (title line, date line, body).
 
 Front matter is parsed with PyYAML's BaseLoader: every value is a string, list or mapping, no tag
-is resolved and none is ever executed. It does not read files, decode bytes or clean the body.
+is resolved and none is ever executed (``!!python/object/apply:...`` is just a list). A title,
+source or url that is a list or mapping is refused with a message, not joined: "[a, b]" is more
+often a YAML mistake than a title. It does not read files, decode bytes or clean the body.
 """
 
 from __future__ import annotations
@@ -38,6 +40,19 @@ def parse_date(value: object) -> date | None:
     if parsed is None or not (1900 <= parsed.year <= 2100):
         return None
     return parsed.date()
+
+
+def meta_text(meta: dict, *keys: str) -> str | None:
+    """The first of ``keys`` the front matter sets, as text; a list or mapping there is refused."""
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, list | dict):
+            kind = "list" if isinstance(value, list) else "mapping"
+            raise IngestError(f"front matter '{key}' must be text, not a {kind}; "
+                              f'write it as one quoted line, e.g. {key}: "..."')
+        if value:
+            return str(value)
+    return None
 
 
 def split_front_matter(text: str) -> tuple[dict, str]:

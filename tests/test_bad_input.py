@@ -89,6 +89,10 @@ FILES: list[tuple[str, object, str | None]] = [
                      b"</p><p><script>alert(1)</script><img src=x onerror=alert(2)> Officials said 40 trucks "
                      b"arrived.</p></article></body></html>", None),
     ("too-big.txt", "sparse:60000000", "over the"),
+    ("title-list.md", b"---\ntitle: [a, b]\ndate: 2024-01-01\n---\n" + GOOD.encode(), "front matter 'title' must be text"),
+    ("title-mapping.md", b"---\ntitle: {x: 1}\n---\n" + GOOD.encode(), "front matter 'title' must be text"),
+    ("title-python-tag.md", b"---\ntitle: !!python/object/apply:os.getcwd []\n---\n" + GOOD.encode(), "must be text"),
+    ("source-list.md", b"---\ntitle: Convoy\nsource: [Wire, Agency]\n---\n" + GOOD.encode(), "'source' must be text"),
 ]
 
 

@@ -119,3 +119,36 @@ def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, 
     fresh_assistant.ingest([p])
     time.sleep(1.1)
     assert "75" in other.ask("How many patients were treated on the first day at the Dorvan clinic?").text
+
+
+def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant, tmp_path, monkeypatch):
+    """An unexpected exception in one file's loading or chunking fails that file only."""
+    import rag.ingest
+    import rag.loaders
+
+    real_load_text, real_chunk = rag.loaders.load_text, rag.ingest.chunk_article
+
+    def load_text(text, *, name, **kw):
+        if name == "boom.md":
+            raise KeyError("surprise")
+        return real_load_text(text, name=name, **kw)
+
+    def chunk_article(article, *args):
+        if article.title == "Chunker trips":
+            raise ZeroDivisionError("division by zero")
+        return real_chunk(article, *args)
+
+    monkeypatch.setattr(rag.loaders, "load_text", load_text)
+    monkeypatch.setattr(rag.ingest, "chunk_article", chunk_article)
+    (tmp_path / "good.md").write_text(ARTICLE)
+    (tmp_path / "boom.md").write_text(ARTICLE.replace("Clinic reopens", "Boom"))
+    (tmp_path / "trips.md").write_text(ARTICLE.replace("Clinic reopens in Dorvan", "Chunker trips"))
+    report = fresh_assistant.ingest([tmp_path])
+    assert report.added == 1
+    errors = {f.path.rsplit("/", 1)[-1]: f.error for f in report.failed}
+    assert sorted(errors) == ["boom.md", "trips.md"]
+    assert errors["boom.md"].startswith("boom.md: ") and "KeyError" in errors["boom.md"]
+    assert errors["trips.md"].startswith("trips.md: ") and "ZeroDivisionError" in errors["trips.md"]
+    assert all("\n" not in e and len(e) < 300 for e in errors.values())
+    assert [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
+

@@ -125,3 +125,33 @@ def test_discover_expands_folders(tmp_path):
 
 def test_clean_body_keeps_paragraphs():
     assert clean_body("One line\ncontinues.\n\n\nTwo.") == "One line continues.\n\nTwo."
+
+
+GOOD = "The relief convoy reached the river town on Monday after a week on the road, officials said."
+
+
+@pytest.mark.parametrize("value", ["[a, b]", "{x: 1}", "!!python/object:builtins.object {}", "\n  - a\n  - b"],
+                         ids=["list", "mapping", "python-tag", "block-list"])
+def test_front_matter_title_must_be_text(tmp_path, value):
+    p = tmp_path / "odd-title.md"
+    p.write_text(f"---\ntitle: {value}\ndate: 2024-01-01\n---\n{GOOD}\n")
+    with pytest.raises(IngestError) as exc:
+        load_file(p)
+    message = str(exc.value)
+    assert "odd-title.md" in message and "front matter 'title' must be text" in message and "\n" not in message
+
+
+def test_quoted_list_title_is_text(tmp_path):
+    p = tmp_path / "quoted.md"
+    p.write_text(f'---\ntitle: "[a, b]"\n---\n{GOOD}\n')
+    assert load_file(p).title == "[a, b]"
+
+
+def test_python_tag_in_front_matter_is_never_executed(tmp_path):
+    marker = tmp_path / "executed"
+    p = tmp_path / "tag.md"
+    p.write_text(f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n{GOOD}\n')
+    with pytest.raises(IngestError, match="must be text"):
+        load_file(p)
+    assert not marker.exists()
+
