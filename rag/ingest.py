@@ -19,7 +19,7 @@ import numpy as np
 
 from .chunking import chunk_article, context_prefix
 from .errors import IngestError
-from .loaders import discover, load_file
+from .loaders import discover, read_file
 from .models import Article, Chunk, IngestFailure, IngestReport
 from .retrieval import jaccard, shingles
 from .settings import Settings
@@ -38,6 +38,7 @@ class _Tally:
     chunks: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def fail(self, path: str | Path, exc: Exception) -> None:
         """Record one file's failure; an unexpected exception gets a one-line message and a logged traceback."""
@@ -54,7 +55,7 @@ class _Tally:
     def report(self) -> IngestReport:
         return IngestReport(added=self.added, unchanged=self.unchanged, replaced=self.replaced,
                             removed=self.removed, chunks_added=self.chunks, failed=tuple(self.failed),
-                            article_ids=tuple(self.ids))
+                            article_ids=tuple(self.ids), notes=tuple(self.notes))
 
 
 class Ingestor:
@@ -69,9 +70,12 @@ class Ingestor:
         max_bytes = int(self.settings.max_upload_mb * 1e6)
         for i, path in enumerate(files, start=1):
             try:
-                articles.append(load_file(path, max_bytes=max_bytes))
+                loaded = read_file(path, max_bytes=max_bytes)
             except Exception as exc:  # any exception: one failed file must not stop the batch
                 tally.fail(path, exc)
+            else:
+                articles.append(loaded.article)
+                tally.notes.extend(loaded.notes)
             if progress:
                 progress(i, len(files) * 2, f"read {path.name}")
         self._index(articles, tally, progress, offset=len(files), total=len(files) * 2)

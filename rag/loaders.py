@@ -3,7 +3,8 @@
 Cleans what is not article content: Unicode is normalised, photo captions ("... PHOTO | AFP")
 and cross-link lines ("Read: <headline>") are dropped, paragraph breaks are kept. Title and
 date come from HTML metadata, PDF metadata or, for text, ``rag.metadata`` (YAML front matter, or
-the title and date lines of wire copy). It does not chunk or embed.
+the title and date lines of wire copy); bytes become text in ``rag.decoding``, and a guessed
+encoding is noted in ``Loaded.notes``. It does not chunk or embed.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import re
 from pathlib import Path
 
+from .decoding import decode
 from .errors import FileTooLargeError, IngestError, UnsupportedFileError
 from .metadata import head_metadata, meta_text, parse_date, split_front_matter
 from .models import Article
@@ -25,6 +27,14 @@ SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf")
 
 _CAPTION = re.compile(r"(\bPHOTO\s*[|:/]|\|\s*(AFP|REUTERS|AP|FILE|GETTY)\s*$|^\(?(photo|image)\s*:)", re.I)
 _CROSSLINK = re.compile(r"^(read|also read|read more|read also|see also|related)\s*:", re.I)
+
+
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """One file read: its article, and notes for the ingest report (e.g. a guessed encoding)."""
+
+    article: Article
+    notes: tuple[str, ...] = ()
 
 
 def is_boilerplate(line: str) -> bool:
@@ -40,26 +50,6 @@ def clean_body(text: str) -> str:
             # the dateline ("DORVAN, Velmora — ...") stays: "talks in this lakeside town" means that place
             paragraphs.append(" ".join(lines))
     return "\n\n".join(paragraphs)
-
-
-def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise IngestError(f"{path}: damaged UTF-16 text; re-save it as UTF-8") from exc
-    if b"\x00" in raw[:8192]:
-        raise IngestError(f"{path}: looks like a binary file, not text; save it as .txt, .md, .html or .pdf")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        if best is None:
-            raise IngestError(f"{path}: cannot tell the text encoding; re-save it as UTF-8") from None
-        log.info("decoded %s as %s", path, best.encoding)
-        return str(best)
 
 
 def article_id(key: str) -> str:
@@ -97,10 +87,9 @@ def load_text(text: str, *, name: str, key: str | None = None, title: str | None
     )
 
 
-def _load_html(raw: bytes, path: Path) -> Article:
+def _load_html(html: str, path: Path) -> Article:
     import trafilatura
 
-    html = _decode(raw, str(path))
     doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
                                       with_metadata=True)
     text = getattr(doc, "text", None) if doc is not None else None
@@ -134,8 +123,8 @@ def _load_pdf(path: Path) -> Article:
                         published=head_date or created, source=path.name, url=None, path=str(path.resolve()))
 
 
-def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
-    """Load one file into an Article or raise an IngestError that says what to do."""
+def read_file(path: str | Path, *, max_bytes: int | None = None) -> Loaded:
+    """Load one file, with notes for the report, or raise an IngestError that says what to do."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
@@ -150,17 +139,23 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
     if size == 0:
         raise IngestError(f"{path.name}: the file is empty")
     if suffix == ".pdf":
-        return _load_pdf(path)
-    raw = path.read_bytes()
+        return Loaded(_load_pdf(path))
+    text, note = decode(path.read_bytes(), path.name)
+    notes = (note,) if note else ()
     if suffix in (".html", ".htm"):
-        return _load_html(raw, path)
+        return Loaded(_load_html(text, path), notes)
     try:
-        article = load_text(_decode(raw, path.name), name=path.name, key=str(path.resolve()))
+        article = load_text(text, name=path.name, key=str(path.resolve()))
     except IngestError as exc:
         if path.name in str(exc):
             raise
         raise IngestError(f"{path.name}: {exc}") from exc
-    return dataclasses.replace(article, path=str(path.resolve()))
+    return Loaded(dataclasses.replace(article, path=str(path.resolve())), notes)
+
+
+def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
+    """Load one file into an Article or raise an IngestError that says what to do."""
+    return read_file(path, max_bytes=max_bytes).article
 
 
 def discover(paths: list[str | Path]) -> list[Path]:

@@ -155,3 +155,41 @@ def test_python_tag_in_front_matter_is_never_executed(tmp_path):
         load_file(p)
     assert not marker.exists()
 
+
+
+def test_latin1_accents_are_not_garbled(tmp_path):
+    text = "Une crème à la vanille, dit le chef après le marché de Noël."
+    p = tmp_path / "fr.txt"
+    p.write_bytes(text.encode("latin-1"))
+    assert load_file(p).text == text  # was "Une crčme ŕ la vanille, ... aprčs ..." (read as Windows-1250)
+
+
+@pytest.mark.parametrize("raw, note", [
+    ("Une crème à la vanille, dit le chef après le marché.".encode("latin-1"), "not UTF-8; read as Windows-1252"),
+    ("\u201cWe left,\u201d the driver said \u2013 the road to Gao was closed.".encode("cp1252"),
+     "not UTF-8; read as Windows-1252"),
+    ("Une crème à la vanille, dit le chef après le marché.".encode(), None),
+    ("Une crème à la vanille, dit le chef après le marché.".encode("utf-8-sig"), None),
+    ("Une crème à la vanille, dit le chef après le marché.".encode("utf-16"), None),
+], ids=["latin1", "cp1252", "utf8", "utf8-bom", "utf16-bom"])
+def test_decoding_says_when_it_guessed(tmp_path, raw, note):
+    from rag.loaders import read_file
+
+    p = tmp_path / "enc.txt"
+    p.write_bytes(raw)
+    loaded = read_file(p)
+    assert loaded.article.text == raw.decode("utf-16" if raw[:2] == b"\xff\xfe" else
+                                             "utf-8-sig" if note is None else "cp1252")
+    assert loaded.notes == ((f"enc.txt: {note}",) if note else ())
+
+
+def test_cyrillic_windows_1251_is_not_read_as_western(tmp_path):
+    from rag.loaders import read_file
+
+    text = "Миротворцы покинули город после боёв возле рынка, сообщили официальные лица в понедельник."
+    p = tmp_path / "ru.txt"
+    p.write_bytes((text + "\n\n" + text).encode("cp1251"))
+    loaded = read_file(p)
+    assert loaded.article.text.startswith(text)
+    assert loaded.notes == ("ru.txt: not UTF-8; read as cp1251",)
+
