@@ -64,13 +64,14 @@ class Ingestor:
         self.store = store
 
     def ingest_paths(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestReport:
-        files = discover(list(paths))
+        # a file found in a folder must stay inside it (no symbolic link out); a file named is read as given
+        files = [(f, Path(p) if Path(p).is_dir() else None) for p in paths for f in discover([p])]
         tally = _Tally()
         articles: list[Article] = []
         max_bytes = int(self.settings.max_upload_mb * 1e6)
-        for i, path in enumerate(files, start=1):
+        for i, (path, folder) in enumerate(files, start=1):
             try:
-                loaded = read_file(path, max_bytes=max_bytes)
+                loaded = read_file(path, max_bytes=max_bytes, within=folder)
             except Exception as exc:  # any exception: one failed file must not stop the batch
                 tally.fail(path, exc)
             else:

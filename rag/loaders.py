@@ -4,7 +4,8 @@ Cleans what is not article content: Unicode is normalised, photo captions ("... 
 and cross-link lines ("Read: <headline>") are dropped, paragraph breaks are kept. Title and
 date come from HTML metadata, PDF metadata or, for text, ``rag.metadata`` (YAML front matter, or
 the title and date lines of wire copy); bytes become text in ``rag.decoding``, and a guessed
-encoding is noted in ``Loaded.notes``. It does not chunk or embed.
+encoding is noted in ``Loaded.notes``. A path that does not exist is "not found"; a file found in
+a folder that is a symbolic link out of that folder is refused. It does not chunk or embed.
 """
 
 from __future__ import annotations
@@ -123,9 +124,18 @@ def _load_pdf(path: Path) -> Article:
                         published=head_date or created, source=path.name, url=None, path=str(path.resolve()))
 
 
-def read_file(path: str | Path, *, max_bytes: int | None = None) -> Loaded:
-    """Load one file, with notes for the report, or raise an IngestError that says what to do."""
+def read_file(path: str | Path, *, max_bytes: int | None = None, within: str | Path | None = None) -> Loaded:
+    """Load one file, with notes for the report, or raise an IngestError that says what to do.
+
+    ``within`` is the folder the file was found in: a file that resolves outside it (a symbolic
+    link out of the folder) is refused.
+    """
     path = Path(path)
+    if not path.exists():
+        raise IngestError(f"{path}: not found; check the path")
+    if within is not None and not path.resolve().is_relative_to(Path(within).resolve()):
+        raise IngestError(f"{path.name}: a symbolic link to {path.resolve()}, outside the folder {within}; "
+                          "not followed: copy the file into the folder to add it")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFileError(
@@ -159,7 +169,8 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
 
 
 def discover(paths: list[str | Path]) -> list[Path]:
-    """Expand folders into the supported files they hold (sorted), keep files as given."""
+    """Expand folders into the supported files they hold (sorted), keep files as given. Symbolic
+    links are listed as found; ``read_file(..., within=folder)`` refuses those that lead out."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():

@@ -62,3 +62,11 @@ def test_ingest_prints_a_note_when_it_guessed_the_encoding(cli_home, tmp_path):
     r = run(["ingest", str(tmp_path / "fr.txt")], cli_home)
     assert r.returncode == 0, r.stderr
     assert "  note: fr.txt: not UTF-8; read as Windows-1252" in r.stdout, r.stdout
+
+
+def test_ingest_missing_dir_says_not_found(cli_home):
+    r = run(["ingest", "missing_dir/"], cli_home)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "failed: missing_dir: not found" in r.stdout, r.stdout
+    assert "unsupported" not in r.stdout
+

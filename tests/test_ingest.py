@@ -162,3 +162,27 @@ def test_latin1_file_is_stored_as_written_and_the_report_says_so(fresh_assistant
     assert report.to_dict()["notes"] == ["fr.txt: not UTF-8; read as Windows-1252"]
     assert fresh_assistant.article_text(report.article_ids[0]) == text  # read back from the store
 
+
+
+def test_symlink_out_of_the_folder_is_refused(fresh_assistant, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Root password hunter2 is kept on the admin workstation in room 4.\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.md").write_text(ARTICLE)
+    (folder / "secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "alias.md").symlink_to(folder / "good.md")  # inside the folder: allowed
+    report = fresh_assistant.ingest([folder])
+    (failure,) = report.failed
+    assert failure.path.endswith("secret.txt")
+    assert "secret.txt" in failure.error and "outside" in failure.error and "\n" not in failure.error
+    assert report.added == 1 and [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
+
+
+def test_missing_path_is_reported_as_not_found(fresh_assistant, tmp_path):
+    missing = tmp_path / "missing_dir"
+    report = fresh_assistant.ingest([f"{missing}/"])
+    (failure,) = report.failed
+    assert "not found" in failure.error and str(missing) in failure.error

@@ -193,3 +193,11 @@ def test_cyrillic_windows_1251_is_not_read_as_western(tmp_path):
     assert loaded.article.text.startswith(text)
     assert loaded.notes == ("ru.txt: not UTF-8; read as cp1251",)
 
+
+
+def test_missing_path_says_not_found(tmp_path):
+    missing = tmp_path / "missing_dir"
+    with pytest.raises(IngestError) as exc:
+        load_file(f"{missing}/")
+    assert "not found" in str(exc.value) and str(missing) in str(exc.value)
+    assert "unsupported" not in str(exc.value)
