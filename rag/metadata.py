@@ -1,5 +1,5 @@
-"""An article's title and date from its own text: YAML front matter, and the head lines of wire
-copy (title line, date line, body).
+"""An article's title, date, source and url from its own text: YAML front matter, and the head
+lines of wire copy (title line, date line) where a Markdown heading loses its marks.
 
 Front matter is parsed with PyYAML's BaseLoader: every value is a string, list or mapping, no tag
 is resolved and none is ever executed (``!!python/object/apply:...`` is just a list). A title,
@@ -15,6 +15,9 @@ from typing import Any
 
 from .errors import IngestError
 from .text import normalise
+
+_ATX = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^([^\n]+)\n {0,3}(?:=+|-+)[ \t]*$")
 
 
 def parse_date(value: object) -> date | None:
@@ -40,6 +43,18 @@ def parse_date(value: object) -> date | None:
     if parsed is None or not (1900 <= parsed.year <= 2100):
         return None
     return parsed.date()
+
+
+def strip_heading(block: str) -> str:
+    """A Markdown heading's text without its marks; anything else unchanged.
+
+    >>> strip_heading("## Convoy reaches Dorvan ##"), strip_heading("Convoy reaches Dorvan\\n=====")
+    ('Convoy reaches Dorvan', 'Convoy reaches Dorvan')
+    >>> strip_heading("#MeToo rally draws thousands")  # no space after '#': not a heading
+    '#MeToo rally draws thousands'
+    """
+    m = _ATX.match(block) or _SETEXT.match(block)
+    return m.group(1).strip() if m else block
 
 
 def meta_text(meta: dict, *keys: str) -> str | None:
@@ -79,10 +94,11 @@ def head_metadata(body: str) -> tuple[str | None, date | None, str]:
     """Title and date from the first lines of wire copy: 'Title\\n\\nThursday November 09 2023\\n\\n...'."""
     blocks = [b for b in re.split(r"\n\s*\n", normalise(body).strip()) if b.strip()]
     title = published = None
-    if len(blocks) >= 2 and len(blocks[0]) <= 200 and "\n" not in blocks[0].strip():
+    head = strip_heading(blocks[0].strip()) if blocks else ""
+    if len(blocks) >= 2 and len(head) <= 200 and "\n" not in head:
         published = parse_date(blocks[1].strip()) if len(blocks[1]) <= 60 else None
         if published is not None:
-            title, blocks = blocks[0].strip(), blocks[2:]
-        elif not re.search(r"[.!?]$", blocks[0].strip()):
-            title, blocks = blocks[0].strip(), blocks[1:]
+            title, blocks = head, blocks[2:]
+        elif head != blocks[0].strip() or not re.search(r"[.!?]$", head):  # a heading, or no sentence
+            title, blocks = head, blocks[1:]
     return title, published, "\n\n".join(blocks)

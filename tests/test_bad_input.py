@@ -95,6 +95,7 @@ FILES: list[tuple[str, object, str | None]] = [
     ("source-list.md", b"---\ntitle: Convoy\nsource: [Wire, Agency]\n---\n" + GOOD.encode(), "'source' must be text"),
     ("accents-latin1.txt", ("Une cr\u00e8me \u00e0 la vanille, dit le chef apr\u00e8s le march\u00e9 de No\u00ebl. " * 3)
      .encode("latin-1"), None),
+    ("heading.md", b"# Convoy reaches the river town\n\n" + GOOD.encode(), None),
 ]
 # files read by guessing their encoding: the report must carry a note naming each (and no other file)
 NOTES = {"latin1.txt": "not UTF-8; read as Windows-1252", "cp1252.txt": "not UTF-8; read as Windows-1252",

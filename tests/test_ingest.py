@@ -153,7 +153,6 @@ def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant,
     assert [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
 
 
-
 def test_latin1_file_is_stored_as_written_and_the_report_says_so(fresh_assistant, tmp_path):
     text = "Une crème à la vanille, dit le chef après le marché de Noël. Les casques bleus ont quitté Kidal."
     (tmp_path / "fr.txt").write_bytes(text.encode("latin-1"))
@@ -161,7 +160,6 @@ def test_latin1_file_is_stored_as_written_and_the_report_says_so(fresh_assistant
     assert report.added == 1 and report.notes == ("fr.txt: not UTF-8; read as Windows-1252",)
     assert report.to_dict()["notes"] == ["fr.txt: not UTF-8; read as Windows-1252"]
     assert fresh_assistant.article_text(report.article_ids[0]) == text  # read back from the store
-
 
 
 def test_symlink_out_of_the_folder_is_refused(fresh_assistant, tmp_path):

@@ -156,7 +156,6 @@ def test_python_tag_in_front_matter_is_never_executed(tmp_path):
     assert not marker.exists()
 
 
-
 def test_latin1_accents_are_not_garbled(tmp_path):
     text = "Une crème à la vanille, dit le chef après le marché de Noël."
     p = tmp_path / "fr.txt"
@@ -193,6 +192,22 @@ def test_cyrillic_windows_1251_is_not_read_as_western(tmp_path):
     assert loaded.article.text.startswith(text)
     assert loaded.notes == ("ru.txt: not UTF-8; read as cp1251",)
 
+
+@pytest.mark.parametrize("head", ["# Convoy reaches Dorvan", "## Convoy reaches Dorvan ##", "#  Convoy reaches Dorvan",
+                                  "Convoy reaches Dorvan\n=====", "Convoy reaches Dorvan\n---------"],
+                         ids=["atx", "atx-closed", "atx-spaces", "setext-1", "setext-2"])
+def test_markdown_heading_marks_are_stripped_from_the_title(tmp_path, head):
+    p = tmp_path / "heading.md"
+    p.write_text(f"{head}\n\n{GOOD}\n")
+    a = load_file(p)
+    assert a.title == "Convoy reaches Dorvan"
+    assert a.text == GOOD
+
+
+def test_a_hashtag_is_not_a_heading(tmp_path):
+    p = tmp_path / "tag.md"
+    p.write_text(f"#MeToo rally draws thousands\n\n{GOOD}\n")
+    assert load_file(p).title == "#MeToo rally draws thousands"
 
 
 def test_missing_path_says_not_found(tmp_path):
