@@ -49,6 +49,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
               f"removed {report.removed}, failed {len(report.failed)} ({report.chunks_added} chunks written)")
         for f in report.failed:
             print(f"  failed: {f.error}")
+        for note in report.notes:
+            print(f"  note: {note}")
     return 1 if report.failed and not (report.added or report.unchanged or report.replaced) else 0
 
 

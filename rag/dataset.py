@@ -62,9 +62,9 @@ def is_sealed(questions_path: str | Path) -> bool:
 
 
 def read_text(path: Path) -> Text:
-    from .loaders import _split_front_matter
+    from .metadata import split_front_matter
 
-    meta, body = _split_front_matter(path.read_text(encoding="utf-8").strip())
+    meta, body = split_front_matter(path.read_text(encoding="utf-8").strip())
     return Text(path=path, meta={k: str(v) for k, v in meta.items()}, body=body)
 
 

@@ -3,7 +3,9 @@
 An unchanged article (same content hash) is skipped without embedding; a changed one replaces
 its old chunks; an article is listed (manifest) only after all its chunks are written, so a
 crash mid-ingest leaves nothing half-indexed that looks complete, and a re-run finishes the job.
-Embedding is batched across articles. It does not retrieve or answer.
+Embedding is batched across articles. Each file is read and chunked on its own: any exception
+there, expected or not, becomes one ``failed`` entry and the other files go in; a failure of the
+store or the embedder stops the batch. It does not retrieve or answer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from . import minhash
 from .chunking import chunk_article, context_prefix
 from .errors import IngestError
-from .loaders import discover, load_file
+from .loaders import discover, read_file
 from .minhash import CandidateIndex
 from .models import Article, Chunk, IngestFailure, IngestReport
 from .retrieval import jaccard, shingles
@@ -43,11 +45,24 @@ class _Tally:
     chunks: int = 0
     failed: list[IngestFailure] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def fail(self, path: str | Path, exc: Exception) -> None:
+        """Record one file's failure; an unexpected exception gets a one-line message and a logged traceback."""
+        if isinstance(exc, IngestError):
+            message = str(exc)
+            log.warning("not ingested: %s", message)
+        else:
+            log.error("not ingested: %s", path, exc_info=exc)
+            detail = (str(exc).splitlines() or [""])[0][:120]
+            message = (f"{Path(path).name}: could not be ingested ({type(exc).__name__}: {detail}); check that "
+                       "it is a readable article file; the server log has the details")
+        self.failed.append(IngestFailure(str(path), message))
 
     def report(self) -> IngestReport:
         return IngestReport(added=self.added, unchanged=self.unchanged, replaced=self.replaced,
                             removed=self.removed, chunks_added=self.chunks, failed=tuple(self.failed),
-                            article_ids=tuple(self.ids))
+                            article_ids=tuple(self.ids), notes=tuple(self.notes))
 
 
 def _later(a: date | None, b: date | None) -> bool:
@@ -77,16 +92,19 @@ class Ingestor:
         return self._candidates
 
     def ingest_paths(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestReport:
-        files = discover(list(paths))
+        # a file found in a folder must stay inside it (no symbolic link out); a file named is read as given
+        files = [(f, Path(p) if Path(p).is_dir() else None) for p in paths for f in discover([p])]
         tally = _Tally()
         articles: list[Article] = []
         max_bytes = int(self.settings.max_upload_mb * 1e6)
-        for i, path in enumerate(files, start=1):
+        for i, (path, folder) in enumerate(files, start=1):
             try:
-                articles.append(load_file(path, max_bytes=max_bytes))
-            except IngestError as exc:
-                tally.failed.append(IngestFailure(str(path), str(exc)))
-                log.warning("not ingested: %s", exc)
+                loaded = read_file(path, max_bytes=max_bytes, within=folder)
+            except Exception as exc:  # any exception: one failed file must not stop the batch
+                tally.fail(path, exc)
+            else:
+                articles.append(loaded.article)
+                tally.notes.extend(loaded.notes)
             if progress:
                 progress(i, len(files) * 2, f"read {path.name}")
         self._index(articles, tally, progress, offset=len(files), total=len(files) * 2)
@@ -109,12 +127,16 @@ class Ingestor:
                 tally.ids.append(article.id)
                 continue
             reason = junk_reason(article.text)
-            chunks = [] if reason else chunk_article(article, self.settings.chunk_max_chars,
-                                                     self.settings.chunk_min_chars)
+            try:
+                chunks = [] if reason else chunk_article(article, self.settings.chunk_max_chars,
+                                                         self.settings.chunk_min_chars)
+            except Exception as exc:  # as in reading: this article fails, the others go in
+                tally.fail(article.path, exc)
+                refused += 1
+                continue
             reason = reason or too_many_chunks(len(chunks), self.settings.max_chunks_per_article)
             if reason:  # refused before anything is written
-                tally.failed.append(IngestFailure(article.path, f"{Path(article.path).name}: {reason}"))
-                log.warning("not ingested: %s %s", article.path, reason)
+                tally.fail(article.path, IngestError(f"{Path(article.path).name}: {reason}"))
                 refused += 1
                 continue
             tally.ids.append(article.id)

@@ -2,8 +2,10 @@
 
 Cleans what is not article content: Unicode is normalised, photo captions ("... PHOTO | AFP")
 and cross-link lines ("Read: <headline>") are dropped, paragraph breaks are kept. Title and
-date come from YAML front matter, HTML metadata, PDF metadata or, for the plain layout of
-wire copy (title line, date line, body), from the first lines. It does not chunk or embed.
+date come from HTML metadata, PDF metadata or, for text, ``rag.metadata`` (YAML front matter, or
+the title and date lines of wire copy); bytes become text in ``rag.decoding``, and a guessed
+encoding is noted in ``Loaded.notes``. A path that does not exist is "not found"; a file found in
+a folder that is a symbolic link out of that folder is refused. It does not chunk or embed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import dataclasses
 import hashlib
 import logging
 import re
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
+from .decoding import decode
 from .errors import FileTooLargeError, IngestError, UnsupportedFileError
+from .metadata import head_metadata, meta_text, parse_date, split_front_matter
 from .models import Article
 from .text import normalise
 
@@ -28,29 +30,12 @@ _CAPTION = re.compile(r"(\bPHOTO\s*[|:/]|\|\s*(AFP|REUTERS|AP|FILE|GETTY)\s*$|^\
 _CROSSLINK = re.compile(r"^(read|also read|read more|read also|see also|related)\s*:", re.I)
 
 
-def parse_date(value: object) -> date | None:
-    """A date from front matter or a date line; None when it is not a plausible date.
+@dataclasses.dataclass(frozen=True)
+class Loaded:
+    """One file read: its article, and notes for the ingest report (e.g. a guessed encoding)."""
 
-    >>> parse_date("Thursday November 09 2023")
-    datetime.date(2023, 11, 9)
-    >>> parse_date("soon") is None
-    True
-    """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str | int) or not str(value).strip() or len(str(value)) > 60:
-        return None
-    import dateparser  # heavy import: only when a date needs parsing
-
-    parsed = dateparser.parse(
-        str(value), languages=["en", "fr"],
-        settings={"STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"]},
-    )
-    if parsed is None or not (1900 <= parsed.year <= 2100):
-        return None
-    return parsed.date()
+    article: Article
+    notes: tuple[str, ...] = ()
 
 
 def is_boilerplate(line: str) -> bool:
@@ -66,59 +51,6 @@ def clean_body(text: str) -> str:
             # the dateline ("DORVAN, Velmora — ...") stays: "talks in this lakeside town" means that place
             paragraphs.append(" ".join(lines))
     return "\n\n".join(paragraphs)
-
-
-def _decode(raw: bytes, path: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise IngestError(f"{path}: damaged UTF-16 text; re-save it as UTF-8") from exc
-    if b"\x00" in raw[:8192]:
-        raise IngestError(f"{path}: looks like a binary file, not text; save it as .txt, .md, .html or .pdf")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        if best is None:
-            raise IngestError(f"{path}: cannot tell the text encoding; re-save it as UTF-8") from None
-        log.info("decoded %s as %s", path, best.encoding)
-        return str(best)
-
-
-def _split_front_matter(text: str) -> tuple[dict, str]:
-    if not text.startswith("---"):
-        return {}, text
-    import frontmatter
-    import yaml
-
-    class _Strings(frontmatter.YAMLHandler):  # every value a string: "9999-99-99" must not crash the YAML loader
-        def load(self, fm: str) -> dict[str, Any]:  # type: ignore[override]
-            loaded = yaml.load(fm, Loader=yaml.BaseLoader)  # noqa: S506 (BaseLoader builds no objects)
-            return loaded if isinstance(loaded, dict) else {}
-
-    try:
-        post = frontmatter.loads(text, handler=_Strings())
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "parse error"
-        raise IngestError(f"front matter is not valid YAML ({first}); fix the lines between the --- markers") from exc
-    meta = post.metadata if isinstance(post.metadata, dict) else {}
-    return dict(meta), post.content
-
-
-def _head_metadata(body: str) -> tuple[str | None, date | None, str]:
-    """Title and date from the first lines of wire copy: 'Title\\n\\nThursday November 09 2023\\n\\n...'."""
-    blocks = [b for b in re.split(r"\n\s*\n", normalise(body).strip()) if b.strip()]
-    title = published = None
-    if len(blocks) >= 2 and len(blocks[0]) <= 200 and "\n" not in blocks[0].strip():
-        published = parse_date(blocks[1].strip()) if len(blocks[1]) <= 60 else None
-        if published is not None:
-            title, blocks = blocks[0].strip(), blocks[2:]
-        elif not re.search(r"[.!?]$", blocks[0].strip()):
-            title, blocks = blocks[0].strip(), blocks[1:]
-    return title, published, "\n\n".join(blocks)
 
 
 def article_id(key: str) -> str:
@@ -142,23 +74,23 @@ def make_article(*, key: str, text: str, title: str | None, published: object, s
 def load_text(text: str, *, name: str, key: str | None = None, title: str | None = None,
               published: object = None, source: str | None = None, url: str | None = None) -> Article:
     """Pasted or plain text (front matter and wire-copy head lines honoured)."""
-    meta, body = _split_front_matter(normalise(text).strip())
-    head_title, head_date, rest = _head_metadata(body)
-    if not meta or (head_title or "").casefold() == str(meta.get("title", "")).strip().casefold():
+    meta, body = split_front_matter(normalise(text).strip())
+    meta_title = meta_text(meta, "title")
+    head_title, head_date, rest = head_metadata(body)
+    if not meta or (head_title or "").casefold() == (meta_title or "").strip().casefold():
         body = rest  # the head lines are metadata, not content (repeated title and date line)
     return make_article(
         key=key or f"text:{name}", text=body,
-        title=title or meta.get("title") or head_title,
+        title=title or meta_title or head_title,
         published=published or meta.get("date") or meta.get("published") or head_date,
-        source=source or str(meta.get("source") or meta.get("publisher") or name),
-        url=url or meta.get("url") or meta.get("source_url"), path=name,
+        source=source or meta_text(meta, "source", "publisher") or name,
+        url=url or meta_text(meta, "url", "source_url"), path=name,
     )
 
 
-def _load_html(raw: bytes, path: Path) -> Article:
+def _load_html(html: str, path: Path) -> Article:
     import trafilatura
 
-    html = _decode(raw, str(path))
     doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=False,
                                       with_metadata=True)
     text = getattr(doc, "text", None) if doc is not None else None
@@ -186,15 +118,24 @@ def _load_pdf(path: Path) -> Article:
     # pypdf puts a newline at every line end; paragraph breaks are blank lines or short lines
     text = re.sub(r"(?<![.!?:\"”])\n(?!\n)", " ", text)
     title = (meta.title if meta and meta.title else None)
-    head_title, head_date, body = _head_metadata(text)
+    head_title, head_date, body = head_metadata(text)
     created = meta.creation_date if meta and meta.get("/CreationDate") else None
     return make_article(key=str(path.resolve()), text=body, title=title or head_title,
                         published=head_date or created, source=path.name, url=None, path=str(path.resolve()))
 
 
-def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
-    """Load one file into an Article or raise an IngestError that says what to do."""
+def read_file(path: str | Path, *, max_bytes: int | None = None, within: str | Path | None = None) -> Loaded:
+    """Load one file, with notes for the report, or raise an IngestError that says what to do.
+
+    ``within`` is the folder the file was found in: a file that resolves outside it (a symbolic
+    link out of the folder) is refused.
+    """
     path = Path(path)
+    if not path.exists():
+        raise IngestError(f"{path}: not found; check the path")
+    if within is not None and not path.resolve().is_relative_to(Path(within).resolve()):
+        raise IngestError(f"{path.name}: a symbolic link to {path.resolve()}, outside the folder {within}; "
+                          "not followed: copy the file into the folder to add it")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFileError(
@@ -208,21 +149,28 @@ def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
     if size == 0:
         raise IngestError(f"{path.name}: the file is empty")
     if suffix == ".pdf":
-        return _load_pdf(path)
-    raw = path.read_bytes()
+        return Loaded(_load_pdf(path))
+    text, note = decode(path.read_bytes(), path.name)
+    notes = (note,) if note else ()
     if suffix in (".html", ".htm"):
-        return _load_html(raw, path)
+        return Loaded(_load_html(text, path), notes)
     try:
-        article = load_text(_decode(raw, path.name), name=path.name, key=str(path.resolve()))
+        article = load_text(text, name=path.name, key=str(path.resolve()))
     except IngestError as exc:
         if path.name in str(exc):
             raise
         raise IngestError(f"{path.name}: {exc}") from exc
-    return dataclasses.replace(article, path=str(path.resolve()))
+    return Loaded(dataclasses.replace(article, path=str(path.resolve())), notes)
+
+
+def load_file(path: str | Path, *, max_bytes: int | None = None) -> Article:
+    """Load one file into an Article or raise an IngestError that says what to do."""
+    return read_file(path, max_bytes=max_bytes).article
 
 
 def discover(paths: list[str | Path]) -> list[Path]:
-    """Expand folders into the supported files they hold (sorted), keep files as given."""
+    """Expand folders into the supported files they hold (sorted), keep files as given. Symbolic
+    links are listed as found; ``read_file(..., within=folder)`` refuses those that lead out."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():

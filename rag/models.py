@@ -154,6 +154,7 @@ class IngestReport:
     chunks_added: int = 0
     failed: tuple[IngestFailure, ...] = ()
     article_ids: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # one line per file read by guessing, e.g. "a.txt: not UTF-8; read as Windows-1252"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +164,7 @@ class IngestReport:
             "removed": self.removed,
             "chunks_added": self.chunks_added,
             "failed": [{"path": f.path, "error": f.error} for f in self.failed],
+            "notes": list(self.notes),
         }
 
 

@@ -168,7 +168,8 @@ class BriefingUI:
             staged, failures = stage(sources, upload_dir, self.settings.max_upload_mb)
         finally:
             drop_temp_copies(sources)
-        result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": []}
+        result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": [],
+                                  "notes": []}
         if staged:
             callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
             report = self.assistant.ingest(staged, progress=callback)
@@ -190,7 +191,7 @@ class BriefingUI:
         else:
             r = self.ingest_files(files, progress)
             status = render.ingest_summary(r["added"], r["unchanged"], r["replaced"], r["chunks_added"],
-                                           [(f["file"], f["error"]) for f in r["failed"]])
+                                           [(f["file"], f["error"]) for f in r["failed"]], r["notes"])
         return (status, None, *self.article_views(selected))
 
     def add_text(self, title: str, published: str, text: str, selected: list[str] | None) -> tuple:

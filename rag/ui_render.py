@@ -251,8 +251,9 @@ def header_html(articles: Sequence[ArticleInfo]) -> str:
 
 
 def ingest_summary(added: int, unchanged: int, replaced: int, chunks: int,
-                   failures: Sequence[tuple[str, str]]) -> str:
-    """A short report of an ingest: what was indexed and, one line each, what was not and why."""
+                   failures: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -> str:
+    """A short report of an ingest: what was indexed, one line each what was not and why, and
+    what was guessed in reading (``IngestReport.notes``)."""
     parts = []
     if added:
         parts.append(f"Added {added} article{'s' if added != 1 else ''} ({chunks} passages).")
@@ -262,7 +263,8 @@ def ingest_summary(added: int, unchanged: int, replaced: int, chunks: int,
         parts.append(f"{unchanged} already indexed, unchanged.")
     ok = f'<div class="ok">{esc(" ".join(parts))}</div>' if parts else ""
     bad = "".join(f'<div class="error">✗ {esc(name)}: {esc(err)}</div>' for name, err in failures)
-    return f'<div class="ingest-report">{ok}{bad or ("" if ok else "<div>Nothing was added.</div>")}</div>'
+    noted = "".join(f'<div class="note">ℹ {esc(note)}</div>' for note in notes)
+    return f'<div class="ingest-report">{ok}{bad or ("" if ok else "<div>Nothing was added.</div>")}{noted}</div>'
 
 
 # ---- Timeline, Map and Briefing tabs --------------------------------------------------------

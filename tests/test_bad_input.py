@@ -92,7 +92,21 @@ FILES: list[tuple[str, object, str | None]] = [
                      b"</p><p><script>alert(1)</script><img src=x onerror=alert(2)> Officials said 40 trucks "
                      b"arrived.</p></article></body></html>", None),
     ("too-big.txt", "sparse:60000000", "over the"),
+    ("title-list.md", b"---\ntitle: [a, b]\ndate: 2024-01-01\n---\n" + GOOD.encode(), "front matter 'title' must be text"),
+    ("title-mapping.md", b"---\ntitle: {x: 1}\n---\n" + GOOD.encode(), "front matter 'title' must be text"),
+    ("title-python-tag.md", b"---\ntitle: !!python/object/apply:os.getcwd []\n---\n" + GOOD.encode(), "must be text"),
+    ("source-list.md", b"---\ntitle: Convoy\nsource: [Wire, Agency]\n---\n" + GOOD.encode(), "'source' must be text"),
+    ("accents-latin1.txt", ("Une cr\u00e8me \u00e0 la vanille, dit le chef apr\u00e8s le march\u00e9 de No\u00ebl. " * 3)
+     .encode("latin-1"), None),
+    ("heading.md", b"# Convoy reaches the river town\n\n" + GOOD.encode(), None),
 ]
+# files read by guessing their encoding: the report must carry a note naming each (and no other file)
+NOTES = {"latin1.txt": "not UTF-8; read as Windows-1252", "cp1252.txt": "not UTF-8; read as Windows-1252",
+         "accents-latin1.txt": "not UTF-8; read as Windows-1252"}
+
+
+def check_notes(notes: list[str] | tuple[str, ...]) -> None:
+    assert sorted(notes) == sorted(f"{name}: {note}" for name, note in NOTES.items()), notes
 
 
 def make_files(folder: Path) -> dict[str, Path]:
@@ -129,6 +143,7 @@ def test_file_through_the_api(seeded, bad_files, name, content, expected):
     report = seeded.ingest([bad_files[name]])
     if expected is None:
         assert not report.failed and report.added == 1, report.failed
+        assert list(report.notes) == ([f"{name}: {NOTES[name]}"] if name in NOTES else [])
     else:
         (failure,) = report.failed
         assert expected.lower() in failure.error.lower() and name in failure.error
@@ -150,6 +165,7 @@ def test_files_through_the_cli(bad_files, tmp_path):
         else:
             assert expected.lower() in failed[name].lower()
     assert out["added"] == 1 + sum(e is None for *_, e in FILES)
+    check_notes(out["notes"])
 
 
 def test_files_through_the_ui_upload_path(seeded, bad_files, tmp_path):
@@ -168,6 +184,7 @@ def test_files_through_the_ui_upload_path(seeded, bad_files, tmp_path):
             assert expected.lower() in failed[name].lower(), (name, failed)
         else:
             assert name not in failed
+    check_notes(result["notes"])
     uploads = seeded.settings.data_dir / "uploads"
     assert all(p.resolve().parent == uploads.resolve() for p in uploads.iterdir())
     assert not (seeded.settings.data_dir.parent / "etc").exists()

@@ -55,3 +55,18 @@ def test_ingest_json_reports_failures_and_keeps_going(cli_home, tmp_path):
     assert len(out["failed"]) == 1 and out["failed"][0]["path"].endswith("broken.pdf") and out["failed"][0]["error"]
     again = json.loads(run(["ingest", "--json", str(tmp_path)], cli_home).stdout)
     assert again["unchanged"] == 1 and again["added"] == 0
+
+
+def test_ingest_prints_a_note_when_it_guessed_the_encoding(cli_home, tmp_path):
+    (tmp_path / "fr.txt").write_bytes("Une crème à la vanille, dit le chef après le marché de Noël.".encode("latin-1"))
+    r = run(["ingest", str(tmp_path / "fr.txt")], cli_home)
+    assert r.returncode == 0, r.stderr
+    assert "  note: fr.txt: not UTF-8; read as Windows-1252" in r.stdout, r.stdout
+
+
+def test_ingest_missing_dir_says_not_found(cli_home):
+    r = run(["ingest", "missing_dir/"], cli_home)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "failed: missing_dir: not found" in r.stdout, r.stdout
+    assert "unsupported" not in r.stdout
+

@@ -119,3 +119,68 @@ def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, 
     fresh_assistant.ingest([p])
     time.sleep(1.1)
     assert "75" in other.ask("How many patients were treated on the first day at the Dorvan clinic?").text
+
+
+def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant, tmp_path, monkeypatch):
+    """An unexpected exception in one file's loading or chunking fails that file only."""
+    import rag.ingest
+    import rag.loaders
+
+    real_load_text, real_chunk = rag.loaders.load_text, rag.ingest.chunk_article
+
+    def load_text(text, *, name, **kw):
+        if name == "boom.md":
+            raise KeyError("surprise")
+        return real_load_text(text, name=name, **kw)
+
+    def chunk_article(article, *args):
+        if article.title == "Chunker trips":
+            raise ZeroDivisionError("division by zero")
+        return real_chunk(article, *args)
+
+    monkeypatch.setattr(rag.loaders, "load_text", load_text)
+    monkeypatch.setattr(rag.ingest, "chunk_article", chunk_article)
+    (tmp_path / "good.md").write_text(ARTICLE)
+    (tmp_path / "boom.md").write_text(ARTICLE.replace("Clinic reopens", "Boom"))
+    (tmp_path / "trips.md").write_text(ARTICLE.replace("Clinic reopens in Dorvan", "Chunker trips"))
+    report = fresh_assistant.ingest([tmp_path])
+    assert report.added == 1
+    errors = {f.path.rsplit("/", 1)[-1]: f.error for f in report.failed}
+    assert sorted(errors) == ["boom.md", "trips.md"]
+    assert errors["boom.md"].startswith("boom.md: ") and "KeyError" in errors["boom.md"]
+    assert errors["trips.md"].startswith("trips.md: ") and "ZeroDivisionError" in errors["trips.md"]
+    assert all("\n" not in e and len(e) < 300 for e in errors.values())
+    assert [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
+
+
+def test_latin1_file_is_stored_as_written_and_the_report_says_so(fresh_assistant, tmp_path):
+    text = "Une crème à la vanille, dit le chef après le marché de Noël. Les casques bleus ont quitté Kidal."
+    (tmp_path / "fr.txt").write_bytes(text.encode("latin-1"))
+    report = fresh_assistant.ingest([tmp_path / "fr.txt"])
+    assert report.added == 1 and report.notes == ("fr.txt: not UTF-8; read as Windows-1252",)
+    assert report.to_dict()["notes"] == ["fr.txt: not UTF-8; read as Windows-1252"]
+    assert fresh_assistant.article_text(report.article_ids[0]) == text  # read back from the store
+
+
+def test_symlink_out_of_the_folder_is_refused(fresh_assistant, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Root password hunter2 is kept on the admin workstation in room 4.\n")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.md").write_text(ARTICLE)
+    (folder / "secret.txt").symlink_to(outside / "secret.txt")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "alias.md").symlink_to(folder / "good.md")  # inside the folder: allowed
+    report = fresh_assistant.ingest([folder])
+    (failure,) = report.failed
+    assert failure.path.endswith("secret.txt")
+    assert "secret.txt" in failure.error and "outside" in failure.error and "\n" not in failure.error
+    assert report.added == 1 and [a.title for a in fresh_assistant.articles()] == ["Clinic reopens in Dorvan"]
+
+
+def test_missing_path_is_reported_as_not_found(fresh_assistant, tmp_path):
+    missing = tmp_path / "missing_dir"
+    report = fresh_assistant.ingest([f"{missing}/"])
+    (failure,) = report.failed
+    assert "not found" in failure.error and str(missing) in failure.error

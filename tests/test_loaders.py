@@ -125,3 +125,94 @@ def test_discover_expands_folders(tmp_path):
 
 def test_clean_body_keeps_paragraphs():
     assert clean_body("One line\ncontinues.\n\n\nTwo.") == "One line continues.\n\nTwo."
+
+
+GOOD = "The relief convoy reached the river town on Monday after a week on the road, officials said."
+
+
+@pytest.mark.parametrize("value", ["[a, b]", "{x: 1}", "!!python/object:builtins.object {}", "\n  - a\n  - b"],
+                         ids=["list", "mapping", "python-tag", "block-list"])
+def test_front_matter_title_must_be_text(tmp_path, value):
+    p = tmp_path / "odd-title.md"
+    p.write_text(f"---\ntitle: {value}\ndate: 2024-01-01\n---\n{GOOD}\n")
+    with pytest.raises(IngestError) as exc:
+        load_file(p)
+    message = str(exc.value)
+    assert "odd-title.md" in message and "front matter 'title' must be text" in message and "\n" not in message
+
+
+def test_quoted_list_title_is_text(tmp_path):
+    p = tmp_path / "quoted.md"
+    p.write_text(f'---\ntitle: "[a, b]"\n---\n{GOOD}\n')
+    assert load_file(p).title == "[a, b]"
+
+
+def test_python_tag_in_front_matter_is_never_executed(tmp_path):
+    marker = tmp_path / "executed"
+    p = tmp_path / "tag.md"
+    p.write_text(f'---\ntitle: !!python/object/apply:os.system ["touch {marker}"]\n---\n{GOOD}\n')
+    with pytest.raises(IngestError, match="must be text"):
+        load_file(p)
+    assert not marker.exists()
+
+
+def test_latin1_accents_are_not_garbled(tmp_path):
+    text = "Une crème à la vanille, dit le chef après le marché de Noël."
+    p = tmp_path / "fr.txt"
+    p.write_bytes(text.encode("latin-1"))
+    assert load_file(p).text == text  # was "Une crčme ŕ la vanille, ... aprčs ..." (read as Windows-1250)
+
+
+@pytest.mark.parametrize("raw, note", [
+    ("Une crème à la vanille, dit le chef après le marché.".encode("latin-1"), "not UTF-8; read as Windows-1252"),
+    ("\u201cWe left,\u201d the driver said \u2013 the road to Gao was closed.".encode("cp1252"),
+     "not UTF-8; read as Windows-1252"),
+    ("Une crème à la vanille, dit le chef après le marché.".encode(), None),
+    ("Une crème à la vanille, dit le chef après le marché.".encode("utf-8-sig"), None),
+    ("Une crème à la vanille, dit le chef après le marché.".encode("utf-16"), None),
+], ids=["latin1", "cp1252", "utf8", "utf8-bom", "utf16-bom"])
+def test_decoding_says_when_it_guessed(tmp_path, raw, note):
+    from rag.loaders import read_file
+
+    p = tmp_path / "enc.txt"
+    p.write_bytes(raw)
+    loaded = read_file(p)
+    assert loaded.article.text == raw.decode("utf-16" if raw[:2] == b"\xff\xfe" else
+                                             "utf-8-sig" if note is None else "cp1252")
+    assert loaded.notes == ((f"enc.txt: {note}",) if note else ())
+
+
+def test_cyrillic_windows_1251_is_not_read_as_western(tmp_path):
+    from rag.loaders import read_file
+
+    text = "Миротворцы покинули город после боёв возле рынка, сообщили официальные лица в понедельник."
+    p = tmp_path / "ru.txt"
+    p.write_bytes((text + "\n\n" + text).encode("cp1251"))
+    loaded = read_file(p)
+    assert loaded.article.text.startswith(text)
+    assert loaded.notes == ("ru.txt: not UTF-8; read as cp1251",)
+
+
+@pytest.mark.parametrize("head", ["# Convoy reaches Dorvan", "## Convoy reaches Dorvan ##", "#  Convoy reaches Dorvan",
+                                  "Convoy reaches Dorvan\n=====", "Convoy reaches Dorvan\n---------"],
+                         ids=["atx", "atx-closed", "atx-spaces", "setext-1", "setext-2"])
+def test_markdown_heading_marks_are_stripped_from_the_title(tmp_path, head):
+    p = tmp_path / "heading.md"
+    p.write_text(f"{head}\n\n{GOOD}\n")
+    a = load_file(p)
+    assert a.title == "Convoy reaches Dorvan"
+    assert a.text == GOOD
+
+
+def test_a_hashtag_is_not_a_heading(tmp_path):
+    p = tmp_path / "tag.md"
+    p.write_text(f"#MeToo rally draws thousands\n\n{GOOD}\n")
+    assert load_file(p).title == "#MeToo rally draws thousands"
+
+
+def test_missing_path_says_not_found(tmp_path):
+    missing = tmp_path / "missing_dir"
+    with pytest.raises(IngestError) as exc:
+        load_file(f"{missing}/")
+    assert "not found" in str(exc.value) and str(missing) in str(exc.value)
+    assert "unsupported" not in str(exc.value)

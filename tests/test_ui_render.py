@@ -74,3 +74,13 @@ def test_panel_and_article_list_escape_user_text():
     table = articles_html([ArticleInfo("a", EVIL, date(2024, 1, 2), EVIL, 3)])
     assert_inert(table)
     assert "2 January 2024" in table
+
+
+def test_ingest_summary_shows_reading_notes_escaped():
+    from rag.ui_render import ingest_summary
+
+    html = ingest_summary(1, 0, 0, 3, [("bad.md", "front matter 'title' must be text")],
+                          [f"fr{EVIL}.txt: not UTF-8; read as Windows-1252"])
+    assert "Added 1 article" in html and "must be text" in html
+    assert "not UTF-8; read as Windows-1252" in html and 'class="note"' in html
+    assert_inert(html)
