@@ -6,7 +6,6 @@ shared system temp folder, and their temporary copies are deleted once ingested.
 from __future__ import annotations
 
 import logging
-import socket
 import tempfile
 import uuid
 from pathlib import Path
@@ -15,6 +14,8 @@ import gradio as gr
 import pytest
 
 from rag.ui import BriefingUI, build_app, launch
+
+from .test_ui_api import free_port
 
 GOOD = ("Kessel bridge reopens\n\n2024-04-02\n\nEngineers reopened the Kessel bridge on Tuesday after 37 days of "
         "repairs, the district council said.")
@@ -117,12 +118,6 @@ def test_ingest_files_keeps_files_that_are_not_gradio_temp_copies(fresh_assistan
     mine.write_text(GOOD)
     assert BriefingUI(fresh_assistant, fresh_assistant.settings).ingest_files([str(mine)])["added"] == 1
     assert mine.read_text() == GOOD  # a caller's own file is never deleted
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
