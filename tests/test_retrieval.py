@@ -47,8 +47,19 @@ def test_near_duplicate():
     a = "Floods displaced 4,200 families in Ashvale province after the dam failed."
     assert near_duplicate(a, a + " Officials said.")
     assert not near_duplicate(a, "Delegations met in Merrow on Wednesday for ceasefire talks.")
-    entries = [{"chunk": type("C", (), {"text": t})()} for t in (a, a + " Officials said.", "Other text here.")]
-    assert len(collapse_duplicates(entries, 5)) == 2
+    from types import SimpleNamespace
+
+    def entries(*texts_and_days):
+        return [{"chunk": SimpleNamespace(text=t, published=date(2024, 5, d)), "score": 1.0 / (i + 1)}
+                for i, (t, d) in enumerate(texts_and_days)]
+
+    assert len(collapse_duplicates(entries((a, 1), (a + " Officials said.", 2), ("Other text here.", 1)), 5)) == 2
+    # the same figures: one is kept, at the better rank, and it is the newer text
+    kept = collapse_duplicates(entries((a, 1), (a + " Officials said.", 9)), 5)
+    assert len(kept) == 1 and kept[0]["chunk"].published == date(2024, 5, 9) and kept[0]["score"] == 1.0
+    # an update that changes a figure is not a duplicate: both stay, so the newest figure can win
+    update = a.replace("4,200", "6,900")
+    assert len(collapse_duplicates(entries((a, 1), (update, 9)), 5)) == 2
 
 
 def test_filters_where_clause():
