@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import Settings, evaluation  # noqa: E402
+from rag import Settings, eval_report, evaluation  # noqa: E402
 from rag.dataset import SPLITS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         report = evaluation.evaluate(folder / "questions.jsonl", settings, corpus=folder / "articles",
                                      embeddings=embeddings)
         reports[split] = report
-        print(f"\n== {split}{' (sealed)' if report.get('sealed') else ''}\n{evaluation.format_table(report)}")
+        print(f"\n== {split}{' (sealed)' if report.get('sealed') else ''}\n{eval_report.format_table(report)}")
         if args.json:
             out = Path(args.json)
             out.mkdir(parents=True, exist_ok=True)
             (out / f"{split}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-            evaluation.write_markdown(report, out / split, f"news {split}")
+            eval_report.write_markdown(report, out / split, f"news {split}")
     if args.write_floors:
         missing = [s for s in FLOOR_SPLITS if s not in reports]
         if missing:

@@ -87,19 +87,19 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
-    from . import evaluation
+    from . import eval_report, evaluation
 
     try:  # a missing or malformed question file is the user's, not a bug: one line
         evaluation.load_questions(args.questions)
     except (OSError, ValueError) as exc:
         raise BriefingError(f"cannot use the question file {args.questions}: {exc}") from None
     report = evaluation.evaluate(args.questions, settings, corpus=args.corpus, k=args.k)
-    print(evaluation.format_table(report))
+    print(eval_report.format_table(report))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     out_dir = Path(args.report) if args.report else (Path(args.json).parent if args.json else Path("eval-report"))
-    md = evaluation.write_markdown(report, out_dir, Path(args.questions).name)
+    md = eval_report.write_markdown(report, out_dir, Path(args.questions).name)
     print(f"\nreport: {md}")
     return 0
 

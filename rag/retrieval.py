@@ -228,7 +228,7 @@ def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float 
     """One of near-identical chunks that state the same figures (the same wire story from several
     outlets), so an answer never cites two copies of one text as if they were independent: it
     keeps the better rank and the newer text. Near-identical chunks whose figures differ (an
-    update: "eleven of its 13 camps" for "eight") are both kept, so the newest figure can win
+    update: "nine of its 14 clinics" for "six") are both kept, so the newest figure can win
     with the change stated."""
     kept: list[tuple[dict[str, Any], set[str], Counter[str]]] = []
     for e in entries:

@@ -14,7 +14,6 @@ Gradio keeps uploads under ``data_dir/tmp``, not in the shared system temp folde
 """
 
 import dataclasses
-import json
 import logging
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,7 +25,7 @@ from . import ui_render as render
 from .assistant import Assistant
 from .errors import BriefingError
 from .settings import Settings
-from .ui_input import FilterError, describe_filters, parse_day, parse_filters, short_error
+from .ui_input import FilterError, describe_filters, parse_day, parse_filters, parse_history, short_error
 from .ui_tabs import build_tabs
 from .ui_uploads import drop_temp_copies, keep_gradio_files_in, stage
 
@@ -54,29 +53,6 @@ def _refused(what: str, exc: Exception) -> gr.Error:
     _log_refused(what, exc)
     return gr.Error(str(exc), print_exception=False)
 
-
-def _parse_history(history_json: str, max_chars: int) -> list[dict[str, str]]:
-    problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
-    if not isinstance(history_json, str):
-        raise FilterError(problem)
-    if len(history_json) > 2 * max_chars + 10_000:  # refused before parsing: JSON escapes at most double it
-        raise FilterError(f"the conversation history is over {max_chars:,} characters (RAG_MAX_HISTORY_CHARS); "
-                          "start a new conversation")
-    try:
-        data = json.loads(history_json or "[]")
-    except (json.JSONDecodeError, RecursionError):
-        raise FilterError(problem) from None
-    if not isinstance(data, list):
-        raise FilterError(problem)
-    turns = []
-    for item in data:
-        if isinstance(item, dict) and isinstance(item.get("content"), str):
-            turns.append({"role": str(item.get("role", "")), "content": item["content"]})
-        elif isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
-            turns.append({"role": item[0], "content": item[1]})
-        else:
-            raise FilterError(problem)
-    return turns
 
 
 class BriefingUI:
@@ -235,7 +211,7 @@ class BriefingUI:
     def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
         """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
         try:
-            history = _parse_history(history_json, self.settings.max_history_chars)
+            history = parse_history(history_json, self.settings.max_history_chars)
             return self.assistant.ask(question, history).to_dict()
         except (FilterError, BriefingError) as exc:
             raise _refused("ask", exc) from None

@@ -3,6 +3,7 @@ YYYY-MM-DD days), upload file names, the JSON history of the ``/ask`` endpoint. 
 ``FilterError`` with a message the UI shows as is. No Gradio here.
 """
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -61,3 +62,29 @@ def short_error(path: str, error: str) -> str:
         if error.startswith(prefix + ": "):
             return error[len(prefix) + 2:]
     return error
+
+
+def parse_history(history_json: str, max_chars: int) -> list[dict[str, str]]:
+    """The ``/ask`` endpoint's history: a JSON list of {"role", "content"} messages or [role, content]
+    pairs, refused before parsing when it is over the size limit (deep nesting included)."""
+    problem = 'history_json must be a JSON list of {"role": ..., "content": ...} messages or [role, content] pairs'
+    if not isinstance(history_json, str):
+        raise FilterError(problem)
+    if len(history_json) > 2 * max_chars + 10_000:  # refused before parsing: JSON escapes at most double it
+        raise FilterError(f"the conversation history is over {max_chars:,} characters (RAG_MAX_HISTORY_CHARS); "
+                          "start a new conversation")
+    try:
+        data = json.loads(history_json or "[]")
+    except (json.JSONDecodeError, RecursionError):
+        raise FilterError(problem) from None
+    if not isinstance(data, list):
+        raise FilterError(problem)
+    turns = []
+    for item in data:
+        if isinstance(item, dict) and isinstance(item.get("content"), str):
+            turns.append({"role": str(item.get("role", "")), "content": item["content"]})
+        elif isinstance(item, list | tuple) and len(item) == 2 and all(isinstance(x, str) for x in item):
+            turns.append({"role": item[0], "content": item[1]})
+        else:
+            raise FilterError(problem)
+    return turns

@@ -6,15 +6,15 @@ Two texts that share most of their wording are either
   the other: it adds nothing, every sentence of it stands in the other with the same figures.
   The copy is counted once and its passages are not cited; of two equal texts the earlier
   published is the original;
-- another **version** (an update): it changes a figure ("eleven of its 13 camps" for "eight")
+- another **version** (an update): it changes a figure ("nine of its 14 clinics" for "six")
   or adds passages. Both stay citable, so the answerer sees both figures, takes the newest and
   states the change; the article list says "updated version of ...".
 
 It only compares texts; the ingestor decides what to store, retrieval what to collapse.
 
->>> compare("The UN left eight of its 13 camps.", "The UN left eight of its 13 camps.\\n\\nTalks go on there.")
+>>> compare("Six of its 14 clinics reopened.", "Six of its 14 clinics reopened.\\n\\nTalks go on there.")
 'adds_nothing'
->>> compare("The UN has left eight of its 13 camps.", "The UN has left eleven of its 13 camps.")
+>>> compare("The agency has reopened six of its 14 clinics.", "The agency has reopened nine of its 14 clinics.")
 'version'
 """
 
@@ -45,8 +45,8 @@ def words(text: str) -> list[str]:
 def figures(text: str) -> Counter[str]:
     """The figures a text states, digits and number words alike ('8', 'eight', '13,000' -> '13000').
 
-    >>> sorted(figures("eight of its 13 camps; 1,200 people").elements())
-    ['1200', '13', 'eight']
+    >>> sorted(figures("six of its 14 clinics; 1,200 people").elements())
+    ['1200', '14', 'six']
     """
     found = Counter(w for w in words(text.replace(",", "")) if w.isdigit() or w in _FIGURE_WORDS)
     return found

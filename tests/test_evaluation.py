@@ -6,7 +6,7 @@ import subprocess
 import sys
 from datetime import date
 
-from rag import evaluation
+from rag import eval_report, evaluation
 from rag.models import Answer, Chunk, Citation, ScoredChunk
 
 from .conftest import DATA, ROOT, SEED
@@ -147,7 +147,7 @@ def test_a_sealed_report_keeps_aggregates_only():
               "rows": [row], "answerers": {"extractive": 1}}
     sealed = evaluation.seal(report)
     assert "rows" not in sealed and sealed["answer_accuracy"] == 1.0
-    text = evaluation.format_table(sealed)
+    text = eval_report.format_table(sealed)
     assert "sealed" in text and ROW["question"] not in text and "How many" not in json.dumps(sealed)
 
 

@@ -59,7 +59,7 @@ def test_removing_articles_leaves_the_index_healthy(indexed):
     assert after.healthy and after.checked == after.stored < health.stored
 
 
-def test_check_from_the_command_line(indexed, capsys, monkeypatch):
+def test_check_from_the_command_line(indexed, cli, capsys, monkeypatch):
     from rag.__main__ import main
 
     monkeypatch.setenv("RAG_DATA_DIR", str(indexed.settings.data_dir))
