@@ -230,8 +230,9 @@ class Ingestor:
         versions: dict[str, str] = {}
         demoted: dict[str, str] = {}
         manifest: dict[str, dict] | None = None
+        index = self.candidate_index()  # one fingerprint check per batch, not per article
         for i, (article, _, _) in enumerate(batch):
-            candidates = [a.id for a, _, _ in batch[:i]] + self.candidate_index().query(signatures[article.id])
+            candidates = [a.id for a, _, _ in batch[:i]] + index.query(signatures[article.id])
             if article.id in first_vec:  # near-identical passages the MinHash estimate may miss
                 candidates += self.store.similar_articles(first_vec[article.id])
             for other in dict.fromkeys(c for c in candidates if c != article.id):
