@@ -17,10 +17,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import Assistant, Settings, evaluation  # noqa: E402
+from rag import Assistant, Settings  # noqa: E402
+from rag.answer.extractive.answerer import FEATURES, probability  # noqa: E402
 from rag.assistant import condense  # noqa: E402
-from rag.extractive import FEATURES, probability  # noqa: E402
-from rag.question import analyse  # noqa: E402
+from rag.eval import evaluation  # noqa: E402
+from rag.query.question import analyse  # noqa: E402
 
 
 def candidates_for(assistant: Assistant, rows: list[dict]) -> list[tuple[dict, list]]:
@@ -37,7 +38,7 @@ def candidates_for(assistant: Assistant, rows: list[dict]) -> list[tuple[dict, l
 def main(specs: list[str]) -> None:
     from sklearn.linear_model import LogisticRegression
 
-    from rag.embeddings import load_embeddings
+    from rag.index.embeddings import load_embeddings
 
     emb = load_embeddings()
     data = []

@@ -17,8 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rag import Settings, eval_report, evaluation  # noqa: E402
-from rag.dataset import SPLITS  # noqa: E402
+from rag import Settings  # noqa: E402
+from rag.eval import evaluation  # noqa: E402
+from rag.eval import report as eval_report  # noqa: E402
+from rag.eval.dataset import SPLITS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = ROOT / "tests" / "data" / "news"
@@ -53,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-floors", action="store_true", help=f"write {FLOORS.relative_to(ROOT)}")
     args = ap.parse_args(argv)
     settings = Settings()
-    from rag.embeddings import load_embeddings
+    from rag.index.embeddings import load_embeddings
 
     embeddings = load_embeddings()
     reports = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import Assistant, Settings  # noqa: E402
-from rag.embeddings import load_embeddings  # noqa: E402
+from rag.index.embeddings import load_embeddings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rag import Assistant, Settings, evaluation
-from rag.chunking import chunk_article, context_prefix
-from rag.embeddings import load_embeddings
-from rag.loaders import discover, load_file
+from rag import Assistant, Settings
+from rag.eval import evaluation
+from rag.index.embeddings import load_embeddings
+from rag.ingest.chunking import chunk_article, context_prefix
+from rag.ingest.loaders import discover, load_file
 
 from .synthetic import articles, questions
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from rag.chunking import chunk_article
-from rag.loaders import load_text
+from rag.ingest.chunking import chunk_article
+from rag.ingest.loaders import load_text
 from rag.models import Article
 
 PLACES = ["Gao", "Mopti", "Timbuktu", "Menaka", "Segou", "Sikasso", "Kayes", "Niono", "Djenne", "Bandiagara",

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import logs
-from .errors import BriefingError, SettingsError
+from rag import logs
+from rag.errors import BriefingError, SettingsError
 
 
 def _progress_bar(enabled: bool) -> Any:
@@ -32,7 +32,7 @@ def _progress_bar(enabled: bool) -> Any:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Any) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     assistant = Assistant(settings)
     progress, close = _progress_bar(sys.stderr.isatty() and not args.json)
@@ -70,7 +70,7 @@ def render_answer(answer: Any) -> str:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     assistant = Assistant(settings)
     question = " ".join(args.question)
@@ -87,7 +87,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
-    from . import eval_report, evaluation
+    from rag.eval import evaluation
+    from rag.eval import report as eval_report
 
     try:  # a missing or malformed question file is the user's, not a bug: one line
         evaluation.load_questions(args.questions)
@@ -105,7 +106,7 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_check(args: argparse.Namespace, settings: Any) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     health = Assistant(settings).check_index(args.sample)
     if health.healthy:
@@ -119,7 +120,7 @@ def cmd_check(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
-    from . import dataset
+    from rag.eval import dataset
 
     try:
         dataset.load_corpus(args.root)
@@ -141,7 +142,7 @@ def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace, settings: Any) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     for a in Assistant(settings).articles():
         day = a.published.isoformat() if a.published else "undated"  # a date formats "<10" as strftime("<10")
@@ -152,7 +153,7 @@ def cmd_list(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Any) -> int:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     ok = Assistant(settings).remove(args.article_id)
     print("removed" if ok else f"no article with id {args.article_id}; see `python -m rag list`")
@@ -178,7 +179,7 @@ def _day_arg(value: str) -> Any:
 
 
 def _ready_assistant(settings: Any) -> Any:
-    from .assistant import Assistant
+    from rag.assistant import Assistant
 
     assistant = Assistant(settings)
     assistant.ensure_corpus()
@@ -186,7 +187,7 @@ def _ready_assistant(settings: Any) -> Any:
 
 
 def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
-    from .timeline import save_png, timeline
+    from rag.insights.timeline import save_png, timeline
 
     events = timeline(_ready_assistant(settings), query=args.query, place=args.place, actor=args.actor)
     png = str(save_png(events, args.png)) if args.png else None
@@ -206,8 +207,8 @@ def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
-    from .briefing import brief
-    from .models import format_date
+    from rag.insights.briefing import brief
+    from rag.models import format_date
 
     b = brief(_ready_assistant(settings), since=args.since, place=args.place)
     if args.json:
@@ -226,7 +227,7 @@ def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
 
 
 def cmd_places(args: argparse.Namespace, settings: Any) -> int:
-    from .places import places, places_for
+    from rag.insights.places import places, places_for
 
     assistant = _ready_assistant(settings)
     found = [p.place for p in places_for(assistant, args.question)] if args.question else places(assistant)
@@ -309,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # transformers' "Loading weights" bar
     args = parser().parse_args(argv)
     logs.setup(verbose=args.verbose)
-    from .settings import Settings
+    from rag.settings import Settings
 
     try:
         settings = Settings()

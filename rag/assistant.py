@@ -21,23 +21,23 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
-from .answer_types import person_names
-from .chronicle import answer_dated
-from .errors import InvalidQuestionError, LLMError
-from .extractive import ExtractiveAnswerer
-from .ingest import Ingestor, Progress
-from .loaders import load_text
-from .models import Answer, ArticleInfo, IndexHealth, IngestReport, ScoredChunk
-from .prompts import load_prompts
-from .question import Question, analyse
-from .retrieval import Filters, HybridRetriever
-from .settings import Settings
-from .text import normalise
-from .timeframe import TimeFrame, follow_up_timeframe
-from .timeline import FUTURE
+from rag.answer.chronicle import answer_dated
+from rag.answer.extractive.answer_types import person_names
+from rag.answer.extractive.answerer import ExtractiveAnswerer
+from rag.errors import InvalidQuestionError, LLMError
+from rag.ingest.loaders import load_text
+from rag.ingest.pipeline import Ingestor, Progress
+from rag.insights.timeline import FUTURE
+from rag.models import Answer, ArticleInfo, IndexHealth, IngestReport, ScoredChunk
+from rag.nlp.text import normalise
+from rag.prompts import load_prompts
+from rag.query.question import Question, analyse
+from rag.query.timeframe import TimeFrame, follow_up_timeframe
+from rag.retrieval.hybrid import Filters, HybridRetriever
+from rag.settings import Settings
 
 if TYPE_CHECKING:
-    from .generative import Generated
+    from rag.answer.generative.answerer import Generated
 
 log = logging.getLogger(__name__)
 History = Sequence[tuple[str, str] | dict[str, Any]]
@@ -109,8 +109,8 @@ class Assistant:
         with self._lock:
             if self._ready:
                 return self
-            from .embeddings import SentenceEncoder, load_embeddings
-            from .store import ChunkStore
+            from rag.index.embeddings import SentenceEncoder, load_embeddings
+            from rag.index.store import ChunkStore
 
             s = self.settings
             self.prompts = load_prompts(s.prompts_dir)
@@ -126,8 +126,8 @@ class Assistant:
                                                  max_chunks=s.answer_chunks)
             self.generative = None
             if s.llm_provider != "none":
-                from .generative import GenerativeAnswerer
-                from .llm import chat_model
+                from rag.answer.generative.answerer import GenerativeAnswerer
+                from rag.answer.generative.llm import chat_model
 
                 self.generative = GenerativeAnswerer(chat_model(s), self.prompts, self.encoder, self._retrieve,
                                                      s.llm_max_sources)

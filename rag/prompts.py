@@ -11,7 +11,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PromptError
+from rag.errors import PromptError
 
 REQUIRED: dict[str, frozenset[str]] = {
     "system": frozenset({"abstain_phrase"}),

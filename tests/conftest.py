@@ -59,7 +59,7 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def embeddings():
-    from rag.embeddings import load_embeddings
+    from rag.index.embeddings import load_embeddings
 
     return load_embeddings()
 

@@ -10,11 +10,11 @@ from datetime import date
 
 import pytest
 
-from rag.answer_types import named, predicate, rank_conflict, type_fit
+from rag.answer.extractive.answer_types import named, predicate, rank_conflict, type_fit
 from rag.assistant import condense
-from rag.dates import elapsed
-from rag.numbers import counted_as, figure_before, remainder
-from rag.question import analyse
+from rag.nlp.dates import elapsed
+from rag.nlp.numbers import counted_as, figure_before, remainder
+from rag.query.question import analyse
 
 
 @pytest.mark.parametrize("sentence, focus, negated, pred, expected", [
@@ -37,7 +37,7 @@ def test_remainder_only_for_the_other_side(sentence, focus, negated, pred, expec
 
 
 def test_funding_gap_only_between_what_was_asked_for_and_what_came_in():
-    from rag.numbers import funding_gap
+    from rag.nlp.numbers import funding_gap
 
     gap = funding_gap("The agency's appeal of $48 million has so far received $11.5 million, or 24 percent.")
     assert gap is not None and gap.value == 36.5 and "$48 million - $11.5 million = $36.5 million" in gap.expression
@@ -76,7 +76,7 @@ def test_named_things_ranks_and_predicates():
 
 
 def test_lexicon_joins_equivalents_never_two_sides_of_a_count():
-    from rag.text import stem
+    from rag.nlp.text import stem
 
     assert stem("lorries") == stem("trucks") and stem("non-combatants") == stem("civilians")
     assert stem("bombardment") == stem("shelling") and stem("died") == stem("killed") == stem("deaths")
@@ -97,7 +97,7 @@ def test_question_forms(text, qtype, focus, negated):
 
 
 def test_an_organisation_owner_must_be_named():
-    from rag.extractive import _owner_named
+    from rag.answer.extractive.answerer import _owner_named
 
     q = analyse("Who is the NPA's top military commander?")
     assert not _owner_named(q, "Rear Admiral Ysolde Brenner, who commands the navy's Northern Fleet, spoke.")

@@ -169,7 +169,7 @@ def test_files_through_the_cli(bad_files, tmp_path):
 
 
 def test_files_through_the_ui_upload_path(seeded, bad_files, tmp_path):
-    from rag.ui import BriefingUI
+    from rag.ui.app import BriefingUI
 
     ui = BriefingUI(seeded, seeded.settings)
     # names as a browser may send them: with ../ and absolute paths; only the basename is used
@@ -231,7 +231,7 @@ def test_invalid_question_through_the_cli(question, phrase, tmp_path):
 
 
 def test_invalid_question_through_the_ui_api(corpus_assistant):
-    from rag.ui import BriefingUI
+    from rag.ui.app import BriefingUI
 
     ui = BriefingUI(corpus_assistant, corpus_assistant.settings)
     with pytest.raises(Exception) as exc:

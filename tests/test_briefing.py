@@ -14,7 +14,7 @@ from itertools import cycle
 
 from langchain_core.messages import AIMessage
 
-from rag.briefing import brief, has_actor
+from rag.insights.briefing import brief, has_actor
 from rag.prompts import load_prompt
 from rag.settings import Settings
 
@@ -78,7 +78,7 @@ def test_brief_prompt_has_its_variables():
 
 def llm_assistant(embeddings, data_dir, reply):
     from rag import Assistant
-    from rag.generative import GenerativeAnswerer
+    from rag.answer.generative.answerer import GenerativeAnswerer
 
     a = Assistant(Settings(data_dir=data_dir, corpus_dir=ARTICLES), embeddings=embeddings).warm_up()
     model = Scripted(messages=cycle([AIMessage(content=reply)]))

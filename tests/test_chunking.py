@@ -1,7 +1,7 @@
 from datetime import date
 
-from rag.chunking import chunk_article, context_prefix
-from rag.loaders import load_file, load_text
+from rag.ingest.chunking import chunk_article, context_prefix
+from rag.ingest.loaders import load_file, load_text
 
 from .conftest import ROOT
 

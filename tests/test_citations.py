@@ -1,6 +1,6 @@
 from datetime import date
 
-from rag.citations import check_claim, make_citation, number_sources, split_claims, verify
+from rag.cite.citations import check_claim, make_citation, number_sources, split_claims, verify
 from rag.models import Chunk
 
 
@@ -28,7 +28,7 @@ def test_numbers_names_and_arithmetic_must_be_in_the_source():
 
 
 def test_verify_drops_out_of_range_and_unsupported_and_renumbers(embeddings):
-    from rag.embeddings import SentenceEncoder
+    from rag.index.embeddings import SentenceEncoder
 
     sources = number_sources([CAMPS, chunk("Mopti is in central Mali.", "c2")])
     v = verify("8 camps remain [1]. The UN force has pulled out of eight of its 13 camps [1]. "

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from rag.text import contains_term
+from rag.nlp.text import contains_term
 
 from .conftest import DATA, ROOT
 from .test_ui_api import free_port
@@ -21,7 +21,7 @@ CLIENTS = 20
 @pytest.fixture(scope="module")
 def app_url(embeddings, tmp_path_factory):
     from rag import Assistant, Settings
-    from rag.ui import build_app, launch
+    from rag.ui.app import build_app, launch
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("conc"), corpus_dir=ROOT / "corpus", concurrency=4,
                         max_queue=64)

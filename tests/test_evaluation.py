@@ -6,7 +6,8 @@ import subprocess
 import sys
 from datetime import date
 
-from rag import eval_report, evaluation
+from rag.eval import evaluation
+from rag.eval import report as eval_report
 from rag.models import Answer, Chunk, Citation, ScoredChunk
 
 from .conftest import DATA, ROOT, SEED
@@ -109,7 +110,7 @@ def test_own_set_meets_the_same_bars(embeddings, tmp_path):
 
 def test_held_out_sets_are_well_formed():
     """Every evidence quote of the held-out sets is in its article, so their measurements mean something."""
-    from rag.loaders import load_file
+    from rag.ingest.loaders import load_file
 
     for folder in ("holdout", "holdout2", "holdout3", "holdout4"):
         base = DATA / folder

@@ -8,7 +8,7 @@ from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableLambda
 
 from rag import Assistant, Settings
-from rag.generative import GenerativeAnswerer
+from rag.answer.generative.answerer import GenerativeAnswerer
 
 from .conftest import ROOT
 from .fakes import Scripted

@@ -73,8 +73,8 @@ def test_pasted_text_and_persistence_across_instances(fresh_assistant, embedding
 
 
 def test_crashed_half_written_article_is_not_listed_and_is_finished_by_rerun(fresh_assistant, tmp_path):
-    from rag.chunking import chunk_article
-    from rag.loaders import load_file
+    from rag.ingest.chunking import chunk_article
+    from rag.ingest.loaders import load_file
 
     p = tmp_path / "clinic.md"
     p.write_text(ARTICLE)
@@ -123,8 +123,9 @@ def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, 
 
 def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant, tmp_path, monkeypatch):
     """An unexpected exception in one file's loading or chunking fails that file only."""
-    import rag.ingest
     import rag.loaders
+
+    import rag.ingest
 
     real_load_text, real_chunk = rag.loaders.load_text, rag.ingest.chunk_article
 

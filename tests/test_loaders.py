@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from rag.errors import FileTooLargeError, IngestError, UnsupportedFileError
-from rag.loaders import clean_body, discover, load_file, load_text
+from rag.ingest.loaders import clean_body, discover, load_file, load_text
 
 from .conftest import ROOT, SHARED
 
@@ -172,7 +172,7 @@ def test_latin1_accents_are_not_garbled(tmp_path):
     ("Une crème à la vanille, dit le chef après le marché.".encode("utf-16"), None),
 ], ids=["latin1", "cp1252", "utf8", "utf8-bom", "utf16-bom"])
 def test_decoding_says_when_it_guessed(tmp_path, raw, note):
-    from rag.loaders import read_file
+    from rag.ingest.loaders import read_file
 
     p = tmp_path / "enc.txt"
     p.write_bytes(raw)
@@ -183,7 +183,7 @@ def test_decoding_says_when_it_guessed(tmp_path, raw, note):
 
 
 def test_cyrillic_windows_1251_is_not_read_as_western(tmp_path):
-    from rag.loaders import read_file
+    from rag.ingest.loaders import read_file
 
     text = "Миротворцы покинули город после боёв возле рынка, сообщили официальные лица в понедельник."
     p = tmp_path / "ru.txt"

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from rag import Settings, dataset, evaluation
+from rag import Settings
+from rag.eval import dataset, evaluation
 
 from .conftest import DATA
 

@@ -36,7 +36,7 @@ def test_malformed_history_is_refused_through_the_api(corpus_assistant, history)
 
 
 def test_history_through_the_web_api(corpus_assistant):
-    from rag.ui import BriefingUI
+    from rag.ui.app import BriefingUI
 
     ui = BriefingUI(corpus_assistant, corpus_assistant.settings)
     deep = "[" * 5000 + "]" * 5000
@@ -52,7 +52,7 @@ def test_history_through_the_web_api(corpus_assistant):
 
 
 def test_a_long_chat_in_the_app_keeps_working(corpus_assistant):
-    from rag.ui import BriefingUI
+    from rag.ui.app import BriefingUI
 
     ui = BriefingUI(corpus_assistant, corpus_assistant.settings)
     history = [{"role": r, "content": "an earlier exchange " * 50} for r in ("user", "assistant")] * 200

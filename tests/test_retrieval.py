@@ -1,6 +1,6 @@
 from datetime import date
 
-from rag.retrieval import Filters, collapse_duplicates, near_duplicate
+from rag.retrieval.hybrid import Filters, collapse_duplicates, near_duplicate
 
 ARTICLES = {
     "a.md": ("Ceasefire talks open in Merrow", "2024-03-20",
@@ -71,7 +71,7 @@ def test_filters_where_clause():
 def test_spread_caps_one_article_while_others_match():
     from types import SimpleNamespace
 
-    from rag.retrieval import spread
+    from rag.retrieval.hybrid import spread
 
     entries = [{"chunk": SimpleNamespace(article_id=a), "n": i} for i, a in enumerate("AAAAB C".replace(" ", ""))]
     picked = spread(entries, 4, 2)

@@ -3,7 +3,7 @@
 import pytest
 
 from rag import InvalidQuestionError
-from rag.text import contains_term
+from rag.nlp.text import contains_term
 
 
 def ask(assistant, rows, qid):

@@ -1,6 +1,6 @@
 import pytest
 
-from rag.text import contains_term, match_key, normalise, sentence_spans, stem
+from rag.nlp.text import contains_term, match_key, normalise, sentence_spans, stem
 
 
 def sentences(text):

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from rag.timeframe import follow_up_timeframe, parse_timeframe
+from rag.query.timeframe import follow_up_timeframe, parse_timeframe
 
 from .test_timeline import briefing_assistant  # noqa: F401  (the fixture)
 

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from rag.timeline import find_dates, format_when, save_png, timeline, timeline_figure
+from rag.insights.timeline import find_dates, format_when, save_png, timeline, timeline_figure
 
 from .conftest import DATA
 

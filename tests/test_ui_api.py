@@ -35,7 +35,7 @@ def ui_assistant(embeddings, tmp_path_factory):
 def client(ui_assistant):
     from gradio_client import Client
 
-    from rag.ui import build_app, launch
+    from rag.ui.app import build_app, launch
 
     demo = build_app(ui_assistant)
     _, url, _ = launch(demo, ui_assistant.settings, port=free_port(), block=False, quiet=True)
@@ -51,7 +51,7 @@ def client(ui_assistant):
     ("2023-12-01", "2023-11-01", "is after the “to” date"),
 ])
 def test_bad_date_filters_say_what_to_type(date_from, date_to, message):
-    from rag.ui_input import FilterError, parse_filters
+    from rag.ui.input import FilterError, parse_filters
 
     with pytest.raises(FilterError, match=message):
         parse_filters([], date_from, date_to)
@@ -61,8 +61,8 @@ def test_filters_and_auth_parse():
     from datetime import date
 
     from rag import Settings
-    from rag.ui import auth_pair
-    from rag.ui_input import parse_filters
+    from rag.ui.app import auth_pair
+    from rag.ui.input import parse_filters
 
     assert parse_filters(["a1"], " 2023-11-01 ", "") == {"article_ids": ("a1",), "date_from": date(2023, 11, 1),
                                                        "date_to": None}

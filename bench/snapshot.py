@@ -1,0 +1,118 @@
+"""Write what the product answers, so a refactor can show it changed nothing: one canonical JSON
+file per question set (every answer's text, abstention, flags and citations with offsets) and per
+corpus for the timeline, briefing and places views.
+
+    python bench/snapshot.py OUT_DIR             # then: diff -r BEFORE_DIR OUT_DIR
+
+Sets: the seed questions, tests/data/questions.jsonl, every tests/data/holdout*/ and every split
+of tests/data/news. A sealed split is written as a digest of its answers and a count only, so the
+comparison covers it without anyone reading its per-question output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rag import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+def question_sets() -> list[tuple[str, Path, Path]]:
+    sets = [("seed", ROOT.parent / "shared" / "eval" / "seed_questions.jsonl", ROOT / "corpus"),
+            ("fiction", DATA / "questions.jsonl", DATA / "articles")]
+    sets += [(d.name, d / "questions.jsonl", d / "articles") for d in sorted(DATA.glob("holdout*"))]
+    sets += [(f"news-{d.name}", d / "questions.jsonl", d / "articles")
+             for d in sorted((DATA / "news").iterdir()) if (d / "questions.jsonl").exists()]
+    return [s for s in sets if s[1].exists()]
+
+
+def canonical(answer: Any) -> dict[str, Any]:
+    return {"text": answer.text, "abstained": answer.abstained, "notice": answer.notice,
+            "answerer": answer.answerer, "flags": [f.reason for f in answer.flags],
+            "citations": [{**c.to_dict(), "support": round(c.support, 4)} for c in answer.citations]}
+
+
+def assistant_for(corpus: Path, tmp: str, embeddings: Any) -> Any:
+    from rag import Assistant
+
+    settings = Settings().model_copy(update={"data_dir": Path(tmp), "corpus_dir": corpus, "top_k": 5})
+    assistant = Assistant(settings, embeddings=embeddings)
+    assistant.ingest([corpus])
+    return assistant
+
+
+def answers(name: str, questions_path: Path, corpus: Path, embeddings: Any) -> dict[str, Any]:
+    from rag.eval import evaluation
+
+    questions = evaluation.load_questions(questions_path)
+    by_id = {q["id"]: q for q in questions}
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = assistant_for(corpus, tmp, embeddings)
+        given: dict[str, str] = {}
+        for q in questions:
+            history = []
+            if q.get("follows"):
+                prev = by_id[q["follows"]]
+                history = [("user", prev["question"]), ("assistant", given[prev["id"]])]
+            a = assistant.ask(q["question"], history)
+            given[q["id"]] = a.text
+            out[q["id"]] = canonical(a)
+    return out
+
+
+def views(corpus: Path, embeddings: Any) -> dict[str, Any]:
+    from rag.insights.briefing import brief
+    from rag.insights.places import places
+    from rag.insights.timeline import timeline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        a = assistant_for(corpus, tmp, embeddings)
+        b = brief(a)
+        return {"timeline": [e.to_dict() for e in timeline(a)],
+                "timeline_query": [e.to_dict() for e in timeline(a, query="aid convoy")],
+                "brief": b.to_dict(), "places": [p.to_dict() for p in places(a)]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out")
+    ap.add_argument("--only", nargs="*", help="set names to write (default: all)")
+    args = ap.parse_args(argv)
+    from rag.eval.dataset import is_sealed
+    from rag.index.embeddings import load_embeddings
+
+    embeddings = load_embeddings()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, questions, corpus in question_sets():
+        if args.only and name not in args.only:
+            continue
+        result = answers(name, questions, corpus, embeddings)
+        text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True, default=str)
+        if is_sealed(questions):
+            text = json.dumps({"sealed": True, "answers": len(result),
+                               "sha256": hashlib.sha256(text.encode()).hexdigest()}, indent=1)
+        (out / f"{name}.json").write_text(text + "\n", encoding="utf-8")
+        print(f"{name}: {len(result)} answers", flush=True)
+    for corpus in (DATA / "articles", DATA / "briefing"):
+        if args.only and f"views-{corpus.name}" not in args.only:
+            continue
+        text = json.dumps(views(corpus, embeddings), indent=1, ensure_ascii=False, sort_keys=True, default=str)
+        (out / f"views-{corpus.name}.json").write_text(text + "\n", encoding="utf-8")
+        print(f"views-{corpus.name}: written", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,203 @@
+"""Figures the sources imply but do not state, each with its arithmetic shown and every operand
+cited: the rest of a total ("11 - 4 = 7 bases remain"), a funding gap, days between two dates,
+a count of listed names, a sum across sentences. Only in the plain patterns of ``numbers.py``;
+when unsure, nothing is derived and the answerer quotes the source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rag.answer.extractive.answer_types import predicate
+from rag.nlp.dates import ELAPSED, elapsed
+from rag.nlp.numbers import (
+    MONEY_GAP,
+    NUMBER,
+    Derivation,
+    figure_before,
+    fmt,
+    funding_gap,
+    list_count,
+    number_before,
+    number_of,
+    remainder,
+    to_number,
+)
+from rag.nlp.text import STOPWORDS, sentence_spans, stem, tokens
+from rag.query.question import Question
+
+if TYPE_CHECKING:
+    from rag.answer.extractive.answerer import Candidate
+
+_TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
+Derived = tuple[Derivation, tuple["Candidate", ...]]  # a derived figure and the sentences holding its operands
+_SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
+                  r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
+_HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
+
+
+def derive(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """A figure the sources imply but do not state: a funding gap, days elapsed, the rest of a
+    total, a count of listed names. The newest source's wins; None when nothing fits."""
+    found: list[tuple[Derivation, Candidate]] = []
+    span = ELAPSED.search(q.text)
+    for c in top:
+        if MONEY_GAP.search(q.text):  # "how much is still missing from the appeal?"
+            d = funding_gap(c.text)
+        elif span and c.chunk.published:
+            d = elapsed(c.text, c.chunk.published, (span.group("unit") or "days").lower())
+        elif q.remainder or q.negated:
+            # "still have to leave", "how many more": the rest of the same action, whatever its verb
+            pred = None if _TO_DO.search(q.text) else predicate(q)
+            d = remainder(c.text, q.focus, q.negated, pred)
+            before = None if d else with_previous(c)  # "a convoy of 24 trucks ... 17 of the trucks"
+            if before and (d := remainder(before.text, q.focus, q.negated, pred)):
+                c = before
+        elif q.focus and not any(number_before(x.text, q.focus) for x in top):
+            noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+            d = list_count(c.text, noun)
+        else:
+            d = None
+        if d:
+            found.append((d, c))
+    if not found:
+        return None
+    # when sources of different dates give the figure, the newest one answers
+    d, c = max(found, key=lambda f: f[1].chunk.published or date.min)
+    return d, (c,)
+
+
+def add_up(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """"How many trucks did the two convoys bring altogether?": the figures of the best
+    sentences that each count the noun, added up with every operand cited."""
+    wanted = _SUM.search(q.text)
+    if not wanted or not q.focus:
+        return None
+    parts_named = re.search(r"\b(two|both|three|four)\b", q.text, re.I)
+    n = _HOW_MANY_PARTS[parts_named.group(1).lower()] if parts_named else 2
+    parts: list[tuple[str, Candidate]] = []
+    for c in top:
+        figure = figure_before(c.text, q.focus)
+        if (figure and not any(overlap(c, x) for _, x in parts)
+                and figure not in {f for f, _ in parts}):
+            parts.append((figure, c))
+        if len(parts) == n:
+            break
+    parts.sort(key=lambda p: reading_order(p[1]))
+    values = [to_number(f) for f, _ in parts]
+    if len(parts) < n or any(v is None for v in values):
+        return None
+    total = sum(v for v in values if v is not None)
+    noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+    expression = " + ".join(fmt(v) for v in values if v is not None) + f" = {fmt(total)} {noun}"
+    return Derivation(total, expression, tuple(f for f, _ in parts)), tuple(c for _, c in parts)
+
+
+def with_previous(c: Candidate) -> Candidate | None:
+    """The candidate with the sentence before it in the same paragraph, or None."""
+    at = c.start - c.chunk.start
+    text = c.chunk.text
+    spans = [(a, b) for a, b in sentence_spans(text) if b <= at]
+    if not spans or "\n\n" in text[spans[-1][1]:at]:
+        return None
+    a = spans[-1][0]
+    return dataclasses.replace(c, start=c.chunk.start + a, text=text[a:c.end - c.chunk.start])
+
+
+def reading_order(c: Candidate) -> tuple[date, str, int]:
+    """Older sources first, then each article in text order."""
+    return c.chunk.published or date.min, c.chunk.article_id, c.start
+
+
+def overlap(a: Candidate, b: Candidate) -> bool:
+    return a.chunk.article_id == b.chunk.article_id and a.start < b.end and b.start < a.end
+
+
+_NOT_CONCEPT = """
+    estimate estimates figure figures count number total tally rise rose grow grew increase increased fall fell
+    drop dropped change changed jump jumped early mid late update updated previous latest first second third
+    new old earlier later between official officials count counts report reports two both sources source
+""".split()  # noqa: SIM905  (words of the comparison, not of what is compared)
+_NOT_A_COUNT = re.compile(r"^\s*(?:percent|per cent|%|km|kilomet|metre|meter|hours?|days?|weeks?|months?|years?|"
+                          r"million|billion|bn)\b",
+                          re.I)
+
+
+def _main_figure(text: str) -> tuple[str, float, str] | None:
+    """The first count in the sentence, as (written figure, value, counted noun as written)."""
+    named = re.search(r"\b(?:number|total|tally|count) of ([A-Za-z][\w'-]*)", text)
+    stated = number_of(text, stem(named.group(1).lower())) if named else None  # "the number of people ... to N"
+    if named and stated and (value := to_number(stated)) is not None:
+        return stated, value, named.group(1)
+    for m in NUMBER.finditer(text):
+        value = to_number(m.group(1))
+        if value is None or _NOT_A_COUNT.match(text[m.end():]) or re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+            continue
+        noun = next((w for w in re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 40])[:3]
+                     if w.lower() not in STOPWORDS and not w.endswith("ed")), None)
+        if noun:
+            return m.group(1), value, noun
+    return None
+
+
+def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
+    """"By how much did the estimate rise between the early count and the latest update?": the
+    oldest and the newest source's figure of one count, subtracted, both cited. Nothing unless
+    both sentences speak of what the question names and count the same noun."""
+    if not q.compares:
+        return None
+    names = {stem(t) for n in q.names for t in tokens(n)}
+    generic = {stem(w) for w in _NOT_CONCEPT} | names
+    concept = {t for t in q.terms if t not in generic} or {t for t in q.terms if t in names}
+    for c in top[:3]:  # one sentence that gives both: "imports fell from 42,000 tonnes in April to 6,500"
+        stated = from_to(c.text)
+        if stated and concept & {stem(t) for t in tokens(c.text)}:
+            return stated, (c,)
+    figures = []
+    for c in top:
+        found = _main_figure(c.text)
+        if found and c.chunk.published and concept & {stem(t) for t in tokens(c.text)}:
+            figures.append((c.chunk.published, found, c))
+    if not figures:
+        return None
+    noun = stem(figures[0][1][2].lower())  # the best sentence's count decides what is compared
+    same = sorted((f for f in figures if stem(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
+    (d0, (w0, v0, _), c0), (d1, (w1, v1, word), c1) = same[0], same[-1]
+    if d0 == d1 or v0 == v1:
+        return None
+    change = v1 - v0
+    said = f"{fmt(v1)} - {fmt(v0)} = {fmt(change)} {word}" if change > 0 else \
+        f"{fmt(v0)} - {fmt(v1)} = {fmt(-change)} {word} fewer"
+    return Derivation(change, said, (w0, w1)), (c0, c1)
+
+
+_FIG = r"(?:about\s+|some\s+|around\s+|nearly\s+)?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?(?:\s+([a-z]+))?"
+_FROM_TO = re.compile(r"\b(fell|dropped|declined|decreased|plunged|slumped|shrank|rose|increased|grew|jumped|climbed|"
+                      rf"soared|swelled|went up|went down)\b[^.;]{{0,60}}?\bfrom\s+{_FIG}[^.;]{{0,40}}?\bto\s+{_FIG}",
+                      re.I)
+
+
+def from_to(sentence: str) -> Derivation | None:
+    """The change a sentence states as "fell from X to Y": the difference, with its unit.
+
+    >>> from_to("Imports fell from 42,000 tonnes in April to 6,500 tonnes in May, officials said.").expression
+    '42,000 - 6,500 = 35,500 tonnes less'
+    >>> from_to("The toll rose from 12 to 30.").expression
+    '30 - 12 = 18 more'
+    """
+    m = _FROM_TO.search(sentence)
+    if not m:
+        return None
+    a, scale_a, unit_a, b, scale_b, unit_b = m.group(2, 3, 4, 5, 6, 7)
+    x, y = to_number(a), to_number(b)
+    if x is None or y is None or (scale_a or "") != (scale_b or "") or (unit_a and unit_b and unit_a != unit_b):
+        return None  # "from 3 million to 900,000": not the same unit; quote it
+    unit = " ".join(w for w in (scale_a, unit_a or unit_b) if w)
+    unit = f" {unit}" if unit else ""
+    if y < x:
+        return Derivation(x - y, f"{fmt(x)} - {fmt(y)} = {fmt(x - y)}{unit} less", (a, b))
+    return Derivation(y - x, f"{fmt(y)} - {fmt(x)} = {fmt(y - x)}{unit} more", (b, a))

@@ -1,0 +1,233 @@
+"""A short situation briefing of what the indexed sources say: the key developments with their
+dates and numbers, newest first, at most ~8 lines, each line citing the sentence it quotes.
+
+Extractive by default: candidate sentences are those that carry a number, a date or a named actor
+(a capitalised name or an acronym after the first word); they are scored by closeness to the
+centroid of all candidates (so the lines are about what the article set is about) plus small
+bonuses for numbers, actors, newer sources and a date of their own (a day more than a month; a
+bare year, mostly background, nothing); near-duplicates (``near_duplicate``, or almost the same
+vector) are skipped; each line is "<date> — <sentence verbatim> [n]", the date being the
+sentence's own event date when it has one (see ``rag.timeline``), else its article's. Newest
+first, a plan ("a convoy on 12 April") counting from the day it was announced.
+``since`` keeps sentences whose date (period end for a month or a year) is on or after it;
+``place`` keeps sentences that name it.
+
+With an LLM configured (``assistant.generative``), the model writes the briefing from the numbered
+candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.citations.verify``;
+when no line verifies, or the server fails, the extractive briefing is returned with a notice.
+It does not merge facts across sentences, compute changes between figures, or translate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from rag.cite.citations import INSTRUCTION, MARKER, Source, make_citation, verify
+from rag.errors import PromptError
+from rag.insights.timeline import Precision, Sentence, find_dates, format_when, indexed_sentences, main_date, period_end
+from rag.models import Chunk, Citation, format_date
+from rag.nlp.numbers import has_number
+from rag.nlp.text import STOPWORDS, sentence_spans
+from rag.prompts import load_prompt
+from rag.retrieval.hybrid import near_duplicate
+
+if TYPE_CHECKING:
+    from rag.assistant import Assistant
+
+log = logging.getLogger(__name__)
+PROMPT_VARIABLES = frozenset({"sentences", "as_of", "max_lines"})
+_NOT_ACTORS = STOPWORDS | {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                           "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                           "saturday", "sunday"}
+_CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z][\w'’-]*)\b")
+DASH = "—"
+_DATED = {"day": 0.12, "month": 0.06, "year": 0.0}  # a dated development beats a background year
+
+
+def has_actor(text: str) -> bool:
+    """A name or acronym after the first word: ``has_actor("The army said") is False``."""
+    return any(m.start() > 0 and m.group().lower().removesuffix("'s") not in _NOT_ACTORS
+               for m in _CAPITALISED.finditer(text))
+
+
+@dataclass(frozen=True)
+class BriefLine:
+    when: str  # "9 Nov 2023", "Jun 2023", "2013"; "" when the model's line gave none
+    day: date | None
+    text: str  # as shown, with its [n] marker(s)
+    numbers: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Briefing:
+    lines: tuple[BriefLine, ...]
+    citations: tuple[Citation, ...]
+    as_of: date | None
+    articles: int
+    answerer: str = "extractive"  # | "llm" | "extractive-fallback"
+    notice: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat() if self.as_of else None, "articles": self.articles,
+                "answerer": self.answerer, "notice": self.notice, "text": self.text,
+                "lines": [{"date": ln.day.isoformat() if ln.day else None, "when": ln.when, "text": ln.text,
+                           "citations": list(ln.numbers)} for ln in self.lines],
+                "citations": [c.to_dict() for c in self.citations]}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    sentence: Sentence
+    day: date
+    precision: Precision
+    dated: bool  # the sentence has its own date (else ``day`` is its article's)
+    score: float = 0.0
+
+
+def _candidates(assistant: Assistant, since: date | None, place: str | None) -> list[_Candidate]:
+    out = []
+    for s in indexed_sentences(assistant):
+        pub = s.chunk.published
+        if len(s.text.split()) < 6 or len(s.text) > 420 or INSTRUCTION.search(s.text):
+            continue
+        if place and place.strip().lower() not in s.text.lower():
+            continue
+        best = main_date(find_dates(s.text, pub)) if pub else None
+        day = best.day if best else pub
+        precision: Precision = best.precision if best else "day"
+        if day is None or not (best or has_number(s.text) or has_actor(s.text)):
+            continue
+        if since and period_end(day, precision) < since:
+            continue
+        out.append(_Candidate(s, day, precision, best is not None))
+    return out
+
+
+def _rank(assistant: Assistant, cands: list[_Candidate], limit: int) -> list[_Candidate]:
+    """Score by centrality and content, then keep the best ``limit`` that are not near-duplicates."""
+    vectors = assistant.encoder.encode([c.sentence.text for c in cands])
+    centroid = vectors.mean(axis=0)
+    centroid /= np.linalg.norm(centroid) or 1.0
+    pubs = [c.sentence.chunk.published or date.min for c in cands]
+    span = max((max(pubs) - min(pubs)).days, 1)
+    scored = []
+    for c, v, pub in zip(cands, vectors, pubs, strict=True):
+        t = c.sentence.text
+        bonus = (0.1 * has_number(t) + _DATED.get(c.precision, 0) * c.dated + 0.05 * has_actor(t)
+                 + 0.1 * (pub - min(pubs)).days / span)
+        scored.append((float(v @ centroid) + bonus, c, v))
+    kept: list[tuple[_Candidate, np.ndarray]] = []
+    for score, c, v in sorted(scored, key=lambda x: -x[0]):
+        if any(near_duplicate(c.sentence.text, k.sentence.text) or float(v @ kv) > 0.92 for k, kv in kept):
+            continue
+        kept.append((replace(c, score=score), v))
+        if len(kept) == limit:
+            break
+    return [c for c, _ in kept]
+
+
+def _newest_first(cands: list[_Candidate]) -> list[_Candidate]:
+    """By the date of the development; a plan ("a convoy on 12 April") counts from when it was announced."""
+    def key(c: _Candidate) -> tuple[date, date, int]:
+        pub = c.sentence.chunk.published or c.day
+        return min(c.day, pub), pub, -c.sentence.start
+
+    return sorted(cands, key=key, reverse=True)
+
+
+def with_marker(sentence: str, numbers: str) -> str:
+    """``with_marker("It left.", "[2]") == 'It left [2].'``"""
+    return f"{sentence[:-1]} {numbers}{sentence[-1]}" if sentence[-1] in ".!?" else f"{sentence} {numbers}"
+
+
+def extractive(cands: list[_Candidate]) -> tuple[tuple[BriefLine, ...], tuple[Citation, ...]]:
+    lines, cites = [], []
+    for n, c in enumerate(_newest_first(cands), start=1):
+        s = c.sentence
+        when = format_when(c.day, c.precision)
+        cites.append(make_citation(n, s.chunk, s.text, s.start, s.end, 1.0))
+        lines.append(BriefLine(when, c.day, f"{when} {DASH} {with_marker(s.text, f'[{n}]')}", (n,)))
+    return tuple(lines), tuple(cites)
+
+
+def _sentence_chunk(s: Sentence) -> Chunk:
+    """The sentence as a one-sentence source (its own id, so two sentences of a chunk stay apart)."""
+    return replace(s.chunk, id=f"{s.chunk.id}:{s.start}", start=s.start, end=s.end, text=s.text)
+
+
+def format_sentences(sources: list[Source], cands: list[_Candidate]) -> str:
+    """Numbered sentences for the prompt, fenced as data like ``generative.format_sources``."""
+    blocks = []
+    for src, c in zip(sources, cands, strict=True):
+        ch = src.chunk
+        body = ch.text.replace("<<<", "< < <").replace(">>>", "> > >")
+        blocks.append(f"[{src.number}] {ch.title} ({format_date(ch.published)}); date: "
+                      f"{format_when(c.day, c.precision)}\n<<<\n{body}\n>>>")
+    return "\n\n".join(blocks)
+
+
+def _llm(assistant: Assistant, pool: list[_Candidate], as_of: date | None,
+         max_lines: int) -> tuple[tuple[BriefLine, ...], tuple[Citation, ...]]:
+    prompt = load_prompt(assistant.settings.prompts_dir, "brief")
+    missing = PROMPT_VARIABLES - prompt.variables
+    if missing:
+        raise PromptError(f"prompts/brief.txt lacks the variable(s) {sorted(missing)}")
+    ordered = _newest_first(pool)
+    sources = [Source(n, _sentence_chunk(c.sentence)) for n, c in enumerate(ordered, start=1)]
+    text = prompt.render(sentences=format_sentences(sources, ordered), as_of=format_date(as_of), max_lines=max_lines)
+    assert assistant.generative is not None
+    reply = assistant.generative.model.invoke(text)
+    content = reply.content if isinstance(reply.content, str) else str(reply.content)
+    checked = verify(content, sources, assistant.encoder)
+    for f in checked.flags:
+        log.info("briefing verifier %s a line: %s", f.action, f.reason)
+    real = {src.chunk.id: c.sentence.chunk for src, c in zip(sources, ordered, strict=True)}
+    cites = tuple(replace(c, chunk_id=real[c.chunk_id].id, passage=real[c.chunk_id].text,
+                          passage_start=real[c.chunk_id].start) for c in checked.citations)
+    lines = []
+    for s, e in list(sentence_spans(checked.text))[:max_lines]:
+        line = checked.text[s:e]
+        numbers = tuple(int(n) for m in MARKER.finditer(line) for n in re.split(r"\s*,\s*", m.group(1)))
+        head = line.split(f" {DASH} ", 1)[0] if f" {DASH} " in line[:24] else ""
+        day = next((d.day for d in find_dates(head, as_of)), None) if head and as_of else None
+        lines.append(BriefLine(head, day, line, numbers))
+    used = {n for line in lines for n in line.numbers}
+    return tuple(lines), tuple(c for c in cites if c.number in used)
+
+
+def brief(assistant: Assistant, *, since: date | None = None, place: str | None = None,
+          max_lines: int = 8) -> Briefing:
+    """The briefing of the whole index (or of ``since`` / ``place``)."""
+    assistant.warm_up()
+    cands = _candidates(assistant, since, place)
+    if not cands:
+        return Briefing((), (), None, 0, notice="No sentence of the indexed articles matches these filters.")
+    as_of = max((c.sentence.chunk.published for c in cands if c.sentence.chunk.published), default=None)
+    articles = len({c.sentence.chunk.article_id for c in cands})
+    if assistant.generative is not None:
+        pool = _rank(assistant, cands, max(2 * max_lines, 12))
+        notice = "No line of the model's briefing could be verified against the sources"
+        try:
+            lines, cites = _llm(assistant, pool, as_of, max_lines)
+            if lines:
+                return Briefing(lines, cites, as_of, articles, answerer="llm")
+        except PromptError:
+            raise
+        except Exception as exc:  # any failure of the model server: fall back, never show its text
+            log.warning("LLM briefing failed: %s", type(exc).__name__)
+            notice = f"The LLM server failed ({type(exc).__name__})"
+        lines, cites = extractive(_rank(assistant, cands, max_lines))
+        return Briefing(lines, cites, as_of, articles, "extractive-fallback",
+                        f"{notice}; showing the extractive briefing instead.")
+    lines, cites = extractive(_rank(assistant, cands, max_lines))
+    return Briefing(lines, cites, as_of, articles)

@@ -1,0 +1,349 @@
+"""Dated events from the indexed articles, in date order, each citing the sentence it comes from,
+and a chart of them (matplotlib, Agg, no pyplot).
+
+An event is a sentence holding an explicit date expression: "on 3 April", "January 15", "9 March
+2024", "in June", "since August", "June 2023", "in 2016", "on Tuesday", "yesterday". Weekdays and
+yesterday/today are resolved with ``rag.dates.resolve_day``; the rest are found by regex (month
+names only when capitalised, a bare month or year only after a preposition, so "may" the verb and
+"2,000 troops" are not dates) and parsed with dateparser relative to the publication date. A date
+keeps its precision (day, month or year). A day or month without a year takes the year that puts
+it in the past, unless the sentence speaks of the future ("will", "would", "planned") or the past
+reading lies most of a year back while the future one is weeks away ("a truce starting on 1 April"
+in a late-March article). One event per sentence: its most precise date, the first on a tie.
+
+It does not read vague expressions ("last week", "recently", "two days ago"), resolve "last
+Tuesday" or "next Monday" (editors differ), merge one event reported by several articles, or
+decide whether a dated sentence reports an event at all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from rag.cite.citations import make_citation
+from rag.models import Chunk, Citation
+from rag.nlp.dates import resolve_day
+from rag.nlp.text import sentence_spans
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from rag.assistant import Assistant
+
+Precision = Literal["day", "month", "year"]
+_RANK = {"day": 0, "month": 1, "year": 2}
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+_MONTH_NUM = {m: i for i, m in enumerate(_MONTHS, 1)} | {m[:3]: i for i, m in enumerate(_MONTHS, 1)} | {"Sept": 9}
+_MONTH = r"(?P<month>" + "|".join(_MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_FULL_MONTH = r"(?P<month>" + "|".join(_MONTHS) + ")"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_LEAD = (r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]y|[Ff]rom|[Dd]uring|[Oo]f|[Tt]hrough|[Bb]efore|[Aa]fter|"
+         r"[Bb]etween|and|to|[Ee]arly|[Mm]id|[Ll]ate)[- ]")  # a bare month or year only after one of these
+_PLURAL = r"(?!(?:was|has|is|as|its|this|his|always|less|unless|across|whereas)\b)[a-z]+s\b"  # "2000 troops"
+_PATTERNS: list[tuple[Precision, re.Pattern[str]]] = [
+    ("day", re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b")),
+    ("day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,\d|\.\d)(?:,?\s+{_YEAR}\b)?")),
+    ("month", re.compile(rf"\b(?:(?:early|mid|late)[- ])?{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
+    ("month", re.compile(rf"\b{_LEAD}(?:(?:early|mid|late)[- ])?{_FULL_MONTH}\b(?![-\s]*\d)")),
+    ("year", re.compile(rf"\b{_LEAD}{_YEAR}\b(?![\d,.]\d|\s+{_PLURAL})")),
+]
+_WEEKDAY = re.compile(r"\b(?:(?P<mod>[Ll]ast|[Tt]his|[Nn]ext)\s+)?(?P<word>Monday|Tuesday|Wednesday|Thursday|Friday|"
+                      r"Saturday|Sunday|[Yy]esterday|[Tt]oday)(?:['’]s)?\b")
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|reported|stated)\s+(?:\w+\s+){0,2}(?:on\s+)?$")
+_LAST = re.compile(r"\b(?P<mod>last|this) (?P<unit>month|year)\b", re.I)
+FUTURE = re.compile(r"\b(will|would|shall|won't|is due|are due|due to|plans?|planned|planning|expected to|"
+                    r"scheduled|upcoming|coming|next)\b", re.I)
+_PARAGRAPH = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an indexed article; ``start``/``end`` index the article text."""
+
+    text: str
+    start: int
+    end: int
+    chunk: Chunk
+
+
+@dataclass(frozen=True)
+class DateMention:
+    day: date  # the first day of the period
+    precision: Precision
+    phrase: str  # as written in the sentence
+    start: int  # offsets in the sentence
+    end: int
+
+
+def period_end(day: date, precision: Precision) -> date:
+    """The last day of the period: ``period_end(date(2024, 2, 1), "month") == date(2024, 2, 29)``."""
+    if precision == "day":
+        return day
+    if precision == "month":
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day.replace(month=12, day=31)
+
+
+def main_date(dates: Sequence[DateMention]) -> DateMention | None:
+    """The date an event is filed under: the most precise, the first on a tie."""
+    return min(dates, key=lambda d: (_RANK[d.precision], d.start)) if dates else None
+
+
+def format_when(day: date, precision: Precision) -> str:
+    """``format_when(date(2023, 11, 9), "day") == '9 Nov 2023'``; month -> 'Jun 2023'; year -> '2013'."""
+    if precision == "year":
+        return str(day.year)
+    return (f"{day.day} " if precision == "day" else "") + f"{day.strftime('%b')} {day.year}"
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    precision: Precision
+    phrase: str  # the date expression as written ("Wednesday", "in June")
+    text: str  # the sentence, verbatim
+    citation: Citation
+
+    @property
+    def label(self) -> str:
+        return format_when(self.day, self.precision)
+
+    @property
+    def planned(self) -> bool:
+        """Dated after the article was written: announced, planned or expected."""
+        return self.citation.published is not None and self.day > self.citation.published
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.citation
+        return {"date": self.day.isoformat(), "precision": self.precision, "label": self.label,
+                "phrase": self.phrase, "event": self.text, "planned": self.planned, "title": c.title,
+                "published": c.published.isoformat() if c.published else None, "article_id": c.article_id,
+                "chunk_id": c.chunk_id, "start": c.start, "end": c.end}
+
+
+def indexed_sentences(assistant: Assistant) -> list[Sentence]:
+    """Every sentence of every complete indexed article, oldest article first, in text order."""
+    assistant.warm_up()
+    complete = set(assistant.store.manifest())
+    return sentences_of([c for c in assistant.store.iter_chunks() if c.article_id in complete])
+
+
+def sentences_of(chunks: Sequence[Chunk]) -> list[Sentence]:
+    """The sentences of ``chunks``, oldest article first, in text order."""
+    out = []
+    for c in sorted(chunks, key=lambda c: (c.published or date.min, c.article_id, c.start)):
+        pos = 0
+        for para in [*_PARAGRAPH.split(c.text)]:
+            base = c.text.index(para, pos)
+            pos = base + len(para)
+            out += [Sentence(para[s:e], c.start + base + s, c.start + base + e, c) for s, e in sentence_spans(para)]
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(phrase: str, base: date, prefer: str) -> date | None:
+    import dateparser
+
+    settings: Any = {"RELATIVE_BASE": datetime(base.year, base.month, base.day), "PREFER_DATES_FROM": prefer,
+                     "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    parsed = dateparser.parse(phrase, languages=["en"], settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _resolve(phrase: str, published: date, future_tense: bool, has_year: bool, month_only: bool) -> date | None:
+    past = _parse(phrase, published, "past")
+    if has_year:
+        return past
+    future = _parse(phrase, published, "future")
+    if past is None or future is None or past == future:
+        return past or future
+    ahead, back = (future - published).days, (published - past).days
+    if month_only:  # in whole months: "in April" written in mid-March is next month
+        ahead = (future.year - published.year) * 12 + future.month - published.month
+        back = (published.year - past.year) * 12 + published.month - past.month
+        near, far, recent = 2, 10, 1
+    else:
+        near, far, recent = 92, 270, 31
+    return future if (future_tense and back > recent) or (ahead <= near and back >= far) else past
+
+
+def find_dates(sentence: str, published: date) -> list[DateMention]:
+    """Explicit date expressions in ``sentence``, resolved against ``published``, in text order.
+
+    >>> [(d.day.isoformat(), d.precision) for d in find_dates("It fired on Tuesday, in June and in 2013.",
+    ...                                                       date(2023, 11, 9))]
+    [('2023-11-07', 'day'), ('2023-06-01', 'month'), ('2013-01-01', 'year')]
+    """
+    future = bool(FUTURE.search(sentence))
+    found: list[DateMention] = []
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= d.start or s >= d.end for d in found)
+
+    for precision, pattern in _PATTERNS:
+        for m in pattern.finditer(sentence):
+            if not free(m.start(), m.end()):
+                continue
+            g = m.groupdict()
+            month = _MONTH_NUM.get(g.get("month") or "", 0)
+            if precision == "year":
+                day: date | None = date(int(g["year"]), 1, 1)
+            elif precision == "month" and not g.get("year") and month == published.month:
+                day = published.replace(day=1)
+            else:
+                phrase = " ".join(x for x in (g.get("day"), _MONTHS[month - 1], g.get("year")) if x)
+                day = _resolve(phrase, published, future, bool(g.get("year")), precision == "month")
+                day = day.replace(day=1) if day and precision == "month" else day
+            if day and (precision != "day" or day.day == int(g["day"])) and day.year <= published.year + 10:
+                found.append(DateMention(day, precision, m.group(0), m.start(), m.end()))
+    for m in _WEEKDAY.finditer(sentence):
+        if m.group("mod") or not free(m.start(), m.end()):
+            continue  # "last Tuesday" is ambiguous between editors
+        word = m.group("word").lower()
+        day = resolve_day(word, published)
+        reported = _REPORTED.search(sentence[:m.start()])  # "said on Tuesday it would ..."
+        if day and future and not reported and word not in ("yesterday", "today"):
+            day = published + timedelta(days=(day.weekday() - published.weekday()) % 7)
+        if day:
+            found.append(DateMention(day, "day", m.group(0), m.start(), m.end()))
+    for m in _LAST.finditer(sentence):
+        if free(m.start(), m.end()):
+            last = m.group("mod").lower() == "last"
+            if m.group("unit").lower() == "month":
+                first = published.replace(day=1)
+                day = (first - timedelta(days=1)).replace(day=1) if last else first
+                found.append(DateMention(day, "month", m.group(0), m.start(), m.end()))
+            else:
+                found.append(DateMention(date(published.year - last, 1, 1), "year", m.group(0), m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def extract_events(sentences: Sequence[Sentence]) -> list[Event]:
+    """One event per dated sentence, in date order (a month before its days, then by article)."""
+    events = []
+    for s in sentences:
+        if s.chunk.published is None:
+            continue
+        best = main_date(find_dates(s.text, s.chunk.published))
+        if best is None:
+            continue
+        cite = make_citation(0, s.chunk, s.text, s.start, s.end, 1.0)
+        events.append(Event(best.day, best.precision, best.phrase, s.text, cite))
+    return sorted(events, key=lambda e: (e.day, -_RANK[e.precision], e.citation.published or date.min,
+                                         e.citation.article_id, e.citation.start))
+
+
+def timeline(assistant: Assistant, *, query: str | None = None, place: str | None = None,
+             actor: str | None = None, k: int = 12) -> list[Event]:
+    """The dated events of the index in date order. ``place`` and ``actor`` keep the events whose
+    sentence contains that text (case-insensitive); ``query`` keeps those in the ``k`` passages the
+    assistant's retrieval finds for it. Citations are numbered 1..n in timeline order."""
+    sentences = indexed_sentences(assistant)
+    if query and query.strip():
+        hits = assistant.retriever.retrieve(query, assistant.encoder.query(query), k=k)
+        keep = {h.chunk.id for h in hits}
+        sentences = [s for s in sentences if s.chunk.id in keep]
+    events = extract_events(sentences)
+    for needle in (place, actor):
+        if needle and needle.strip():
+            events = [e for e in events if needle.strip().lower() in e.text.lower()]
+    return [replace(e, citation=replace(e.citation, number=i)) for i, e in enumerate(events, start=1)]
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _split(events: Sequence[Event]) -> tuple[date, date] | None:
+    """Where to break the date axis: the widest gap between events when it dwarfs the rest
+    (a 2013 background fact before a month of news)."""
+    spans = sorted((e.day, period_end(e.day, e.precision)) for e in events)
+    reach, best = spans[0][1], None
+    for day, end in spans[1:]:
+        if best is None or (day - reach) > (best[1] - best[0]):
+            best = (reach, day) if day > reach else best
+        reach = max(reach, end)
+    total = (reach - spans[0][0]).days
+    return best if best and (best[1] - best[0]).days > max(365, total / 2) else None
+
+
+def timeline_figure(events: Sequence[Event], max_events: int = 40) -> Figure:
+    """One row per event: its date and words on the left, then a dot on the date axis for a day
+    or a bar over the month or year; hollow or pale when planned; one colour per article. A long
+    empty stretch of time is cut out of the axis."""
+    from matplotlib import dates as mdates
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    shown = list(events)[:max_events]
+    n = max(len(shown), 3)
+    fig = Figure(figsize=(12.5, 1.5 + 0.34 * n), dpi=100, layout="constrained")
+    split = _split(shown) if shown else None
+    grid = fig.add_gridspec(1, 3 if split else 2, width_ratios=[5.4, 1.1, 3.3] if split else [5.4, 4.4])
+    lab = fig.add_subplot(grid[0])
+    lab.set_axis_off()
+    lab.set(xlim=(0, 1), ylim=(n - 0.5, -0.6))
+    if not shown:
+        lab.text(0.02, 1, "No dated events match.", va="center", color="#64748b", fontsize=11)
+        return fig
+    palette = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+    titles = list(dict.fromkeys(e.citation.title for e in shown))
+    colour = {t: palette[i % len(palette)] for i, t in enumerate(titles)}
+    axes = [fig.add_subplot(grid[i], sharey=lab) for i in range(1, 3 if split else 2)]
+    for row, e in enumerate(shown):
+        c = colour[e.citation.title]
+        lab.text(0.2, row, e.label, ha="right", va="center", fontsize=9, color=c, fontweight="bold")
+        lab.text(0.225, row, _short(e.text, 92), ha="left", va="center", fontsize=9, color="#1e293b")
+        x, days = mdates.date2num(e.day), (period_end(e.day, e.precision) - e.day).days + 1
+        for ax in axes:
+            if e.precision == "day":
+                ax.plot([x], [row], "o", ms=8, color=c, mfc="white" if e.planned else c, mew=2)
+            else:
+                ax.barh(row, days, left=x, height=0.5, color=c, alpha=0.3 if e.planned else 0.65, edgecolor=c)
+    first, last = shown[0].day, max(period_end(e.day, e.precision) for e in shown)
+    ranges = [(first, split[0]), (split[1], last)] if split else [(first, last)]
+    for ax, (lo, hi) in zip(axes, ranges, strict=True):
+        pad = timedelta(days=max(2, (hi - lo).days // 20))
+        if ax is axes[-1]:
+            ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
+            locator: Any = mdates.AutoDateLocator(minticks=2, maxticks=7)
+            ax.xaxis.set(major_locator=locator, major_formatter=mdates.ConciseDateFormatter(locator))
+        else:  # the cut-off past: years only, and the break drawn on the axis line
+            ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi))
+            ax.xaxis.set(major_locator=mdates.YearLocator(max(1, math.ceil((hi.year - lo.year + 1) / 2))),
+                         major_formatter=mdates.DateFormatter("%Y"))
+            for x in (1.0, 1.0 + 0.05):
+                ax.plot([x - 0.03, x + 0.03], [-0.015, 0.015], transform=ax.transAxes, clip_on=False, color="#64748b")
+        ax.grid(axis="x", color="#e2e8f0")
+        ax.set_axisbelow(True)
+        ax.tick_params(axis="y", left=False, labelleft=False)
+        ax.tick_params(axis="x", labelsize=8.5)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+    more = f" (the first {len(shown)} of {len(events)})" if len(events) > len(shown) else ""
+    fig.suptitle(f"{len(events)} dated events from {len({e.citation.article_id for e in events})} article(s)"
+                 f"{more}", x=0.01, ha="left", fontsize=11, color="#0f172a")
+    handles = [Line2D([], [], marker="o", ls="", color=colour[t], label=_short(t, 60)) for t in titles[:8]]
+    handles.append(Line2D([], [], marker="o", ls="", color="#64748b", mfc="white", mew=2, label="planned / expected"))
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(3, len(handles)), fontsize=8, frameon=False)
+    return fig
+
+
+def save_png(events: Sequence[Event], path: str | Path) -> Path:
+    fig = timeline_figure(events)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, format="png")
+    return out

@@ -1,0 +1,331 @@
+"""The Gradio 6 UI around the public Assistant API: chat with streamed, cited answers and a
+sources panel, example questions, filters, adding / listing / removing articles, the Timeline,
+Map and Briefing tabs (``rag.ui_tabs``), and two API endpoints (``/ask``, ``/upload``) for
+``gradio_client``.
+
+It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
+``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
+everything that comes from articles or users. ``BriefingError``s (and bad filters or history)
+become short messages here (the edge) and one log line without a traceback; anything else is shown
+to the user as a generic line and its traceback goes to the log.
+
+Gradio keeps uploads under ``data_dir/tmp``, not in the shared system temp folder, and
+``ingest_files`` deletes its temporary copies (``rag.ui_uploads``).
+"""
+
+import dataclasses
+import logging
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.assistant import Assistant
+from rag.errors import BriefingError
+from rag.settings import Settings
+from rag.ui.input import FilterError, describe_filters, parse_day, parse_filters, parse_history, short_error
+from rag.ui.tabs import build_tabs
+from rag.ui.uploads import drop_temp_copies, keep_gradio_files_in, stage
+
+log = logging.getLogger(__name__)
+
+EXAMPLES: list[tuple[str, ...]] = [
+    ("How many UN camps remain in Mali?",),
+    ("Why did the convoy leave without air support?",),
+    ("How many peacekeepers were in the final convoy?", "Which countries did those peacekeepers come from?"),
+    ("What happened after 1 November?",),
+]
+_GENERIC_ERROR = "Something went wrong while answering; the details are in the server log. Try again."
+CSS_PATH = Path(__file__).with_name("ui.css")
+JS_PATH = Path(__file__).with_name("ui.js")
+MAX_PANELS = 20  # sources of the latest answers kept in the panel
+
+
+def _log_refused(what: str, exc: Exception) -> None:
+    """A user error is one log line: no traceback, no question text (the messages hold none)."""
+    log.info("%s refused (%s): %s", what, type(exc).__name__, exc)
+
+
+def _refused(what: str, exc: Exception) -> gr.Error:
+    """Log a user error and make it the client's message, which Gradio then prints no traceback for."""
+    _log_refused(what, exc)
+    return gr.Error(str(exc), print_exception=False)
+
+
+
+class BriefingUI:
+    """Event handlers; one instance per app, per-session data lives in gr.State."""
+
+    def __init__(self, assistant: Assistant, settings: Settings):
+        self.assistant = assistant
+        self.settings = settings
+
+    # ---- chat -----------------------------------------------------------------------------
+    def converse(self, questions: Sequence[str], chat: list, history: list, panels: list,
+                 article_ids: Sequence[str] | None, date_from: str, date_to: str) -> Iterator[tuple]:
+        """Yields (question box, chat, history, panels, sources panel) as each answer streams in."""
+        chat, history, panels = list(chat or []), list(history or []), list(panels or [])
+
+        def state(box: str = "") -> tuple:
+            return box, chat, history, panels, render.panel_html(panels)
+
+        try:
+            filters = parse_filters(article_ids, date_from, date_to)
+        except FilterError as exc:
+            _log_refused("ask", exc)
+            chat.append({"role": "assistant", "content": render.error_html(str(exc))})
+            yield state(questions[0] if questions else "")  # keep the question so it can be resent
+            return
+        for question in questions:
+            if question.strip():
+                chat.append({"role": "user", "content": render.user_html(question)})
+            chat.append({"role": "assistant", "content": render.pending_html()})
+            yield state()
+            answer, partial = None, ""
+            try:
+                for event in self.assistant.stream(question, self._recent(history), **filters):
+                    if isinstance(event, str):
+                        partial += event
+                        chat[-1] = {"role": "assistant", "content": render.pending_html(partial)}
+                        yield state()
+                    else:
+                        answer = event
+            except BriefingError as exc:
+                _log_refused("ask", exc)
+                chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
+                yield state()
+                return
+            except Exception:
+                log.exception("answering failed")
+                chat[-1] = {"role": "assistant", "content": render.error_html(_GENERIC_ERROR)}
+                yield state()
+                return
+            if answer is None:
+                continue
+            described = describe_filters(filters)
+            if answer.abstained and not answer.retrieved and described:  # the API says "No article is indexed"
+                answer = dataclasses.replace(answer, text=f"No indexed article matches these filters ({described})."
+                                             " Widen or clear them under “Filters”.")
+            turn = panels[-1]["turn"] + 1 if panels else 0  # unique per session, keys the badge links
+            texts = {c.article_id: self.assistant.article_text(c.article_id) for c in answer.citations}
+            chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn)}
+            history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
+            panels.append({"turn": turn, "question": answer.question,
+                           "body": render.sources_html(answer, turn, texts, described and f"Filtered: {described}")})
+            del panels[:-MAX_PANELS]
+            yield state()
+
+    def respond(self, question: str, chat: list, history: list, panels: list, article_ids: list[str] | None,
+                date_from: str, date_to: str) -> Iterator[tuple]:
+        yield from self.converse([question or ""], chat, history, panels, article_ids, date_from, date_to)
+
+    def run_example(self, chat: list, history: list, panels: list, article_ids: list[str] | None,
+                    date_from: str, date_to: str, evt: gr.SelectData) -> Iterator[tuple]:
+        yield from self.converse(EXAMPLES[evt.index], chat, history, panels, article_ids, date_from, date_to)
+
+    # ---- articles -------------------------------------------------------------------------
+    def article_views(self, selected: Sequence[str] | None = None) -> tuple:
+        """(header, table, filter picker, remove picker) for the current index."""
+        articles = self.assistant.articles()
+        choices = [(render.article_label(a), a.article_id) for a in articles]
+        ids = {a.article_id for a in articles}
+        kept = [i for i in (selected or []) if i in ids]
+        return (render.header_html(articles), render.articles_html(articles),
+                gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
+
+    def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
+        """Check and copy uploads to ``data_dir/uploads`` (``ui_uploads.stage``), delete Gradio's
+        temporary copies, ingest; logs one line."""
+        sources = [Path(str(item)) for item in files or []]
+        upload_dir = (self.settings.data_dir / "uploads").resolve()
+        try:
+            staged, failures = stage(sources, upload_dir, self.settings.max_upload_mb)
+        finally:
+            drop_temp_copies(sources)
+        result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": [],
+                                  "notes": []}
+        if staged:
+            callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
+            report = self.assistant.ingest(staged, progress=callback)
+            result.update(report.to_dict(), article_ids=list(report.article_ids))
+            for f in report.failed:
+                failures.append((Path(f.path).name, short_error(f.path, f.error)))
+                if Path(f.path).resolve().parent == upload_dir:
+                    Path(f.path).unlink(missing_ok=True)
+        # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
+        result["failed"] = [{"file": name, "error": error} for name, error in failures]
+        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(sources), result["added"],
+                 result["unchanged"], result["replaced"], len(failures))
+        return result
+
+    def add_files(self, files: list[str] | None, selected: list[str] | None,
+                  progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
+        if not files:
+            status = render.error_html("Choose one or more files first (.txt, .md, .html, .pdf).")
+        else:
+            r = self.ingest_files(files, progress)
+            status = render.ingest_summary(r["added"], r["unchanged"], r["replaced"], r["chunks_added"],
+                                           [(f["file"], f["error"]) for f in r["failed"]], r["notes"])
+        return (status, None, *self.article_views(selected))
+
+    def add_text(self, title: str, published: str, text: str, selected: list[str] | None) -> tuple:
+        keep = (title, published, text)
+        try:
+            if not (title or "").strip():
+                raise FilterError("Give the pasted article a title.")
+            if len((text or "").strip()) < 20:
+                raise FilterError("Paste the article text (at least a sentence).")
+            day = parse_day(published, "publication")
+            report = self.assistant.ingest_text(text, title=title.strip(), published=day)
+        except (FilterError, BriefingError) as exc:
+            _log_refused("paste", exc)
+            return (render.error_html(str(exc)), *keep, *self.article_views(selected))
+        failures = [(title, short_error(f.path, f.error)) for f in report.failed]
+        status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
+        return (status, *(keep if failures else ("", "", "")), *self.article_views(selected))
+
+    def remove(self, article_id: str | None, selected: list[str] | None) -> tuple:
+        titles = {a.article_id: a.title for a in self.assistant.articles()}
+        if not article_id or article_id not in titles:
+            status = render.error_html("Choose an article to remove.")
+        else:
+            self.assistant.remove(article_id)
+            status = f'<div class="ingest-report ok">Removed “{render.esc(titles[article_id])}”.</div>'
+        return (status, *self.article_views(selected))
+
+    def _recent(self, history: list) -> list:
+        """The latest messages of a chat that fit the history limits (a long chat keeps working;
+        follow-ups lean on the last turns only)."""
+        out: list = []
+        size = 0
+        for msg in reversed(history):
+            size += len(msg.get("content", "")) + len(msg.get("role", ""))
+            if len(out) >= self.settings.max_history_turns or size > self.settings.max_history_chars:
+                break
+            out.append(msg)
+        return out[::-1]
+
+    # ---- API ------------------------------------------------------------------------------
+    def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
+        """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
+        try:
+            history = parse_history(history_json, self.settings.max_history_chars)
+            return self.assistant.ask(question, history).to_dict()
+        except (FilterError, BriefingError) as exc:
+            raise _refused("ask", exc) from None
+        except Exception:
+            log.exception("answering failed")
+            raise gr.Error(_GENERIC_ERROR, print_exception=False) from None
+
+    def api_upload(self, files: list[str] | None) -> dict[str, Any]:
+        """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{file, error}]."""
+        return self.ingest_files(files)
+
+
+def build_app(assistant: Assistant, settings: Settings | None = None) -> gr.Blocks:
+    """The whole UI around ``assistant``; launch it with ``launch()`` (theme, CSS and JS go there)."""
+    settings = settings or assistant.settings
+    ui = BriefingUI(assistant, settings)
+    keep_gradio_files_in(settings)
+    # delete_cache: uploads chosen but never added are dropped after an hour (checked hourly)
+    with gr.Blocks(title="Briefing", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
+        header = gr.HTML(render.header_html([]), elem_id="header-box", js_on_load=None)
+        history, panels = gr.State([]), gr.State([])
+        with gr.Tabs():
+            with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=360):
+                    chat = gr.Chatbot(
+                        elem_id="chat", show_label=False, height=560, render_markdown=False, sanitize_html=True,
+                        latex_delimiters=[], feedback_options=None, buttons=[], layout="bubble",
+                        placeholder="**Ask about the indexed articles.** Answers quote the sources; "
+                                    "each number links to the passage beside the chat.",
+                        examples=[{"text": q[0], "display_text": " → then: ".join(q)} for q in EXAMPLES])
+                    with gr.Row(elem_id="ask-row"):
+                        question = gr.Textbox(elem_id="question", show_label=False, scale=8, lines=1, max_lines=4,
+                                              placeholder="Ask a question about the articles…", autofocus=True)
+                        ask_btn = gr.Button("Ask", variant="primary", elem_id="ask-btn", scale=1, min_width=80)
+                        clear_btn = gr.Button("Clear", elem_id="clear-btn", scale=1, min_width=80)
+                    with gr.Accordion("Filters: articles and dates", open=False, elem_id="filters"):
+                        only = gr.Dropdown(label="Only these articles", multiselect=True, choices=[],
+                                           elem_id="filter-articles")
+                        with gr.Row():
+                            date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="2023-11-01",
+                                                   elem_id="date-from")
+                            date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="2023-11-30", elem_id="date-to")
+                with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
+                    sources = gr.HTML(render.panel_html([]), elem_id="sources", js_on_load=None)
+            with gr.Tab("Articles", id="articles"):
+                with gr.Row(equal_height=False):
+                    with gr.Column():
+                        gr.Markdown("#### Upload files")
+                        files = gr.File(label="Upload articles (.txt, .md, .html, .pdf; several at once)",
+                                        file_count="multiple", elem_id="upload")
+                        add_files_btn = gr.Button("Add files", variant="primary", elem_id="add-files")
+                    with gr.Column():
+                        gr.Markdown("#### Or paste an article")
+                        paste_title = gr.Textbox(label="Title", elem_id="paste-title")
+                        paste_date = gr.Textbox(label="Publication date (YYYY-MM-DD, optional)", elem_id="paste-date")
+                        paste_text = gr.Textbox(label="Article text", lines=6, max_lines=16, elem_id="paste-text")
+                        add_text_btn = gr.Button("Add pasted article", elem_id="add-text")
+                status = gr.HTML("", elem_id="ingest-status", js_on_load=None)
+                table = gr.HTML(render.articles_html([]), elem_id="article-list", js_on_load=None)
+                with gr.Row():
+                    to_remove = gr.Dropdown(label="Remove an article from the index", choices=[], scale=4,
+                                            elem_id="remove-article")
+                    remove_btn = gr.Button("Remove", variant="stop", scale=1, elem_id="remove-btn")
+            build_tabs(assistant)  # Timeline, Map, Briefing
+        # API-only components (hidden): /upload takes files, returns the report dict
+        with gr.Group(visible=False):
+            api_files = gr.File(file_count="multiple", label="files")
+            api_report = gr.JSON(label="report")
+
+        views: list[gr.components.Component] = [header, table, only, to_remove]
+        filters: list[gr.components.Component] = [only, date_from, date_to]
+        chat_out: list[gr.components.Component] = [question, chat, history, panels, sources]
+        private = "private"  # UI events are not API endpoints; /ask and /upload are
+        gr.on([question.submit, ask_btn.click], ui.respond, inputs=[question, chat, history, panels, *filters],
+              outputs=chat_out, api_visibility=private)
+        chat.example_select(ui.run_example, inputs=[chat, history, panels, *filters], outputs=chat_out,
+                            api_visibility=private)
+
+        def reset() -> tuple:
+            return "", [], [], [], render.panel_html([])
+
+        clear_btn.click(reset, outputs=chat_out, queue=False, api_visibility=private)
+        chat.clear(reset, outputs=chat_out, queue=False, api_visibility=private)
+        add_files_btn.click(ui.add_files, [files, only], [status, files, *views], concurrency_id="index",
+                            concurrency_limit=1, api_visibility=private)
+        add_text_btn.click(ui.add_text, [paste_title, paste_date, paste_text, only],
+                           [status, paste_title, paste_date, paste_text, *views], concurrency_id="index",
+                           concurrency_limit=1, api_visibility=private)
+        remove_btn.click(ui.remove, [to_remove, only], [status, *views], concurrency_id="index",
+                         concurrency_limit=1, api_visibility=private)
+        demo.load(ui.article_views, [only], views, api_visibility=private, show_progress="hidden")
+        gr.api(ui.api_ask, api_name="ask")
+        api_files.upload(ui.api_upload, api_files, api_report, api_name="upload",
+                         concurrency_id="index", concurrency_limit=1)
+    demo.queue(default_concurrency_limit=settings.concurrency, max_size=settings.max_queue)
+    return demo
+
+
+def auth_pair(settings: Settings) -> tuple[str, str] | None:
+    """RAG_AUTH="user:password" -> ("user", "password")."""
+    if settings.auth is None:
+        return None
+    user, sep, password = settings.auth.get_secret_value().partition(":")
+    if not (sep and user and password):
+        raise ValueError('RAG_AUTH must look like "user:password"')
+    return user, password
+
+
+def launch(demo: gr.Blocks, settings: Settings, *, port: int | None = None, block: bool = True,
+           quiet: bool = False) -> tuple[Any, str, str]:
+    """Serve on settings.host:port (127.0.0.1:7860 by default); never a share link, no analytics."""
+    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=(
+        gr.themes.LocalFont("IBM Plex Sans", weights=(400, 600, 700)), "ui-sans-serif", "system-ui", "sans-serif"))
+    return demo.launch(server_name=settings.host, server_port=port or settings.port, share=False,
+                       auth=auth_pair(settings), prevent_thread_lock=not block, show_error=False, quiet=quiet,
+                       theme=theme, css_paths=[CSS_PATH], js=JS_PATH.read_text(encoding="utf-8"), ssr_mode=False,
+                       mcp_server=False, max_file_size=f"{int(settings.max_upload_mb * 2) + 1}mb",
+                       footer_links=["api", "settings"])
