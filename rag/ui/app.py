@@ -24,6 +24,7 @@ import gradio as gr
 from rag.assistant import Assistant
 from rag.errors import BriefingError
 from rag.settings import Settings
+from rag.ui import render
 from rag.ui.input import FilterError, describe_filters, parse_day, parse_filters, parse_history, short_error
 from rag.ui.tabs import build_tabs
 from rag.ui.uploads import drop_temp_copies, keep_gradio_files_in, stage

@@ -23,6 +23,7 @@ import gradio as gr
 from rag.assistant import Assistant
 from rag.errors import BriefingError, InvalidQuestionError
 from rag.insights.places import Gazetteer, Place, gazetteer
+from rag.ui import render
 
 log = logging.getLogger(__name__)
 _FAILED = "Something went wrong; the details are in the server log. Try again."
