@@ -13,8 +13,9 @@ from typing import Any
 from rag import Assistant, Settings
 from rag.eval import evaluation
 from rag.index.embeddings import load_embeddings
-from rag.ingest.chunking import chunk_article, context_prefix
+from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import discover, load_file
+from rag.models import context_prefix
 
 from .synthetic import articles, questions
 

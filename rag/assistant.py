@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -22,75 +21,25 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.embeddings import Embeddings
 
 from rag.answer.chronicle import answer_dated
-from rag.answer.extractive.answer_types import person_names
 from rag.answer.extractive.answerer import ExtractiveAnswerer
-from rag.errors import InvalidQuestionError, LLMError
+from rag.errors import LLMError
+from rag.index.embeddings import SentenceEncoder
+from rag.index.filters import Filters
 from rag.ingest.loaders import load_text
 from rag.ingest.pipeline import Ingestor, Progress
-from rag.insights.timeline import FUTURE
-from rag.models import Answer, ArticleInfo, IndexHealth, IngestReport, ScoredChunk
-from rag.nlp.text import normalise
+from rag.models import Answer, ArticleInfo, Chunk, IndexHealth, IngestReport, ScoredChunk
+from rag.nlp.dates import FUTURE
 from rag.prompts import load_prompts
-from rag.query.question import Question, analyse
+from rag.query.condense import History, analysed, as_turns, condense
 from rag.query.timeframe import TimeFrame, follow_up_timeframe
-from rag.retrieval.hybrid import Filters, HybridRetriever
+from rag.query.validate import check_history, check_question
+from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import Settings
 
 if TYPE_CHECKING:
     from rag.answer.generative.answerer import Generated
 
 log = logging.getLogger(__name__)
-History = Sequence[tuple[str, str] | dict[str, Any]]
-
-
-def _turns(history: History | None) -> list[tuple[str, str]]:
-    out = []
-    for turn in history or []:
-        role, content = (turn.get("role", ""), turn.get("content", "")) if isinstance(turn, dict) else turn
-        if isinstance(content, str) and content.strip():
-            out.append((str(role), content))
-    return out
-
-
-_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
-
-
-def condense(question: str, history: History | None) -> str:
-    """Make a follow-up self-contained for retrieval without an LLM: when the question leans on
-    the previous turn ("those peacekeepers"), put the previous question in front of it, and for
-    "he" / "she" the people the previous answer named."""
-    turns = _turns(history)
-    previous = next((c for r, c in reversed(turns) if r == "user"), None)
-    if not previous or not analyse(question).anaphoric:
-        return question
-    people = _referent(previous, next((c for r, c in reversed(turns) if r == "assistant"), "")) \
-        if _PERSON_PRONOUN.search(question) else []
-    if len(people) == 1:  # "What did she say?" after "Who is the governor?": about that person, not the governor
-        return f"{people[0]} {question}"
-    return " ".join([previous.strip(), *people, question])
-
-
-def _referent(previous: str, said: str) -> list[str]:
-    """Who "he" / "she" most likely is: after "Who is the governor?", the name the answer puts
-    nearest the word "governor"; otherwise everyone the previous answer named."""
-    people = list(dict.fromkeys(person_names(said, set())))
-    role = analyse(previous).focus_word
-    at = said.lower().find(role) if role else -1
-    if at < 0 or len(people) < 2:
-        return people
-    return [min(people, key=lambda p: abs(said.find(p) - at))]
-
-
-def _analysed(question: str, standalone: str) -> Question:
-    """A follow-up keeps its own question type and focus; the previous turn lends it its terms."""
-    whole = analyse(standalone)
-    if standalone == question:
-        return whole
-    own = analyse(question)
-    return dataclasses.replace(whole, text=own.text, qtype=own.qtype, focus=own.focus, focus_word=own.focus_word,
-                               remainder=own.remainder, negated=own.negated, define=own.define)
-
-
 class Assistant:
     def __init__(self, settings: Settings | None = None, *, embeddings: Embeddings | None = None):
         """``embeddings`` lets several assistants (tests, eval runs) share one loaded model."""
@@ -186,44 +135,33 @@ class Assistant:
         stored = self.store.article(article_id)
         return stored.text if stored else None
 
+    # ---- IndexView: what the dated answers and the insights read ---------------------------
+    def passages(self) -> list[Chunk]:
+        self.warm_up()
+        return self.retriever.indexed_chunks()
+
+    def search(self, query: str, *, k: int | None = None, filters: Filters | None = None) -> list[ScoredChunk]:
+        self.warm_up()
+        return self.retriever.retrieve(query, self.encoder.query(query), k=k, filters=filters)
+
+    def published_span(self) -> tuple[date, date] | None:
+        self.warm_up()
+        return self.retriever.published_span()
+
+    def sentence_encoder(self) -> SentenceEncoder:
+        self.warm_up()
+        return self.encoder
+
+    def chat_model(self) -> Any | None:
+        self.warm_up()
+        return self.generative.model if self.generative is not None else None
+
     # ---- ask ------------------------------------------------------------------------------
     def _check(self, question: str) -> str:
-        if not isinstance(question, str):
-            raise InvalidQuestionError("the question must be text")
-        q = " ".join(normalise(question).split())
-        if not q:
-            raise InvalidQuestionError("the question is empty; type a question about the articles")
-        if not any(ch.isalnum() for ch in q):
-            raise InvalidQuestionError("the question has no words in it; type a question about the articles")
-        if len(q) > self.settings.max_question_chars:
-            raise InvalidQuestionError(
-                f"the question is {len(q):,} characters; the limit is {self.settings.max_question_chars:,} "
-                "(RAG_MAX_QUESTION_CHARS). Ask about one thing at a time.")
-        return q
+        return check_question(question, self.settings)
 
     def _check_history(self, history: History | None) -> list[tuple[str, str]]:
-        """The conversation as (role, text) turns, refused before any work when it is not a list of
-        text messages or is over ``max_history_turns`` messages / ``max_history_chars`` characters."""
-        if history is None:
-            return []
-        limits = (f"the limit is {self.settings.max_history_turns:,} messages and "
-                  f"{self.settings.max_history_chars:,} characters (RAG_MAX_HISTORY_TURNS, RAG_MAX_HISTORY_CHARS)")
-        if not isinstance(history, list | tuple):
-            raise InvalidQuestionError("the conversation history must be a list of (role, text) messages")
-        if len(history) > self.settings.max_history_turns:
-            raise InvalidQuestionError(f"the conversation history has {len(history):,} messages; {limits}. "
-                                       "Start a new conversation.")
-        turns, size = [], 0
-        for turn in history:
-            pair = (turn.get("role"), turn.get("content")) if isinstance(turn, dict) else turn
-            if not (isinstance(pair, list | tuple) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
-                raise InvalidQuestionError("each history message must be a (role, text) pair of strings")
-            size += len(pair[0]) + len(pair[1])
-            if size > self.settings.max_history_chars:
-                raise InvalidQuestionError(f"the conversation history is over {self.settings.max_history_chars:,} "
-                                           f"characters; {limits}. Start a new conversation.")
-            turns.append((pair[0], normalise(pair[1])))
-        return turns
+        return check_history(history, self.settings)
 
     def _retrieve(self, query: str, filters: Filters | None) -> list[ScoredChunk]:
         return self.retriever.retrieve(query, self.encoder.query(query), filters=filters)
@@ -237,7 +175,7 @@ class Assistant:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
-        result, _ = self.extractive.answer(_analysed(q, standalone), standalone, retrieved, empty_index=empty)
+        result, _ = self.extractive.answer(analysed(q, standalone), standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
                         retrieved=tuple(retrieved), standalone_question=standalone)
@@ -283,7 +221,7 @@ class Assistant:
                            min(filter(None, (hi, filters.date_to)), default=None))
         if self.generative is not None:
             try:
-                answer = self._from_generated(q, self.generative.answer(q, _turns(history), narrowed), history,
+                answer = self._from_generated(q, self.generative.answer(q, as_turns(history), narrowed), history,
                                               narrowed)
                 timings: dict[str, float] = {}
             except LLMError as exc:
@@ -308,7 +246,8 @@ class Assistant:
             answer, timings = self._within(q, history, frame, filters)
         elif self.generative is not None:
             try:
-                answer = self._from_generated(q, self.generative.answer(q, _turns(history), filters), history, filters)
+                generated = self.generative.answer(q, as_turns(history), filters)
+                answer = self._from_generated(q, generated, history, filters)
             except LLMError as exc:
                 answer = self._fallback(q, exc, history, filters)
         else:
@@ -336,7 +275,7 @@ class Assistant:
         filters = Filters(tuple(kwargs.get("article_ids", ())), kwargs.get("date_from"), kwargs.get("date_to"))
         try:
             final: Answer | None = None
-            for event in self.generative.stream(q, _turns(history), filters):
+            for event in self.generative.stream(q, as_turns(history), filters):
                 if isinstance(event, str):
                     yield event
                 else:

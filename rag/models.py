@@ -15,6 +15,11 @@ def format_date(d: date | None) -> str:
     return f"{d.day} {d.strftime('%B')} {d.year}" if d else "undated"
 
 
+def context_prefix(chunk: Chunk) -> str:
+    """What goes in front of a chunk for embedding and BM25: its title and date."""
+    return f"{chunk.title} ({format_date(chunk.published)})\n\n"
+
+
 @dataclass(frozen=True)
 class Article:
     id: str

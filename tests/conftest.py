@@ -93,14 +93,14 @@ def seed_questions() -> list[dict]:
 def cli(monkeypatch, tmp_path, embeddings):
     """main() against a data dir of its own, sharing the session's real embedder (not loaded again);
     the root logger's handlers and level are put back afterwards."""
-    import rag.embeddings
+    import rag.index.embeddings
 
     monkeypatch.chdir(tmp_path)  # no .env from the worktree
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("RAG_CORPUS_DIR", str(ROOT / "corpus"))
     for name in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
         monkeypatch.setenv(name, os.environ.get(name, "1"))
-    monkeypatch.setattr(rag.embeddings, "load_embeddings", lambda *a, **k: embeddings)
+    monkeypatch.setattr(rag.index.embeddings, "load_embeddings", lambda *a, **k: embeddings)
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield tmp_path

@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 
 from rag.answer.extractive.answer_types import named, predicate, rank_conflict, type_fit
-from rag.assistant import condense
 from rag.nlp.dates import elapsed
 from rag.nlp.numbers import counted_as, figure_before, remainder
+from rag.query.condense import condense
 from rag.query.question import analyse
 
 

@@ -1,7 +1,8 @@
 from datetime import date
 
-from rag.ingest.chunking import chunk_article, context_prefix
+from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import load_file, load_text
+from rag.models import context_prefix
 
 from .conftest import ROOT
 

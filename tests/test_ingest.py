@@ -123,11 +123,11 @@ def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, 
 
 def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant, tmp_path, monkeypatch):
     """An unexpected exception in one file's loading or chunking fails that file only."""
-    import rag.loaders
+    import rag.ingest.loaders
 
-    import rag.ingest
+    import rag.ingest.pipeline
 
-    real_load_text, real_chunk = rag.loaders.load_text, rag.ingest.chunk_article
+    real_load_text, real_chunk = rag.ingest.loaders.load_text, rag.ingest.pipeline.chunk_article
 
     def load_text(text, *, name, **kw):
         if name == "boom.md":
@@ -139,8 +139,8 @@ def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant,
             raise ZeroDivisionError("division by zero")
         return real_chunk(article, *args)
 
-    monkeypatch.setattr(rag.loaders, "load_text", load_text)
-    monkeypatch.setattr(rag.ingest, "chunk_article", chunk_article)
+    monkeypatch.setattr(rag.ingest.loaders, "load_text", load_text)
+    monkeypatch.setattr(rag.ingest.pipeline, "chunk_article", chunk_article)
     (tmp_path / "good.md").write_text(ARTICLE)
     (tmp_path / "boom.md").write_text(ARTICLE.replace("Clinic reopens", "Boom"))
     (tmp_path / "trips.md").write_text(ARTICLE.replace("Clinic reopens in Dorvan", "Chunker trips"))

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from rag.insights.places import Mention, Place, fold, places, places_for, recognise
-from rag.insights.timeline import Sentence
 from rag.models import Chunk
+from rag.nlp.sentences import Sentence
 from rag.ui.tabs import map_svg, outside_view
 
 from .test_timeline import briefing_assistant  # noqa: F401  (the fixture)

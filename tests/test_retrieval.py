@@ -1,6 +1,8 @@
 from datetime import date
 
-from rag.retrieval.hybrid import Filters, collapse_duplicates, near_duplicate
+from rag.index.filters import Filters
+from rag.nlp.similarity import near_duplicate
+from rag.retrieval.hybrid import collapse_duplicates
 
 ARTICLES = {
     "a.md": ("Ceasefire talks open in Merrow", "2024-03-20",

@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from rag.insights.timeline import find_dates, format_when, save_png, timeline, timeline_figure
+from rag.insights.timeline import save_png, timeline, timeline_figure
+from rag.nlp.dates import find_dates, format_when
 
 from .conftest import DATA
 

@@ -22,17 +22,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rag.cite.citations import INSTRUCTION, make_citation
-from rag.insights.briefing import DASH, with_marker
-from rag.insights.timeline import Sentence, find_dates, format_when, main_date, period_end, sentences_of
+from rag.cite.citations import DASH, INSTRUCTION, make_citation, with_marker
+from rag.index.filters import Filters
 from rag.models import Answer, Chunk, Citation, format_date
+from rag.nlp.dates import find_dates, format_when, main_date, period_end
 from rag.nlp.numbers import has_number
+from rag.nlp.sentences import Sentence, sentences_of
+from rag.nlp.similarity import jaccard, shingles
 from rag.nlp.text import content_terms, stem, tokens
 from rag.query.timeframe import TimeFrame
-from rag.retrieval.hybrid import Filters, jaccard, shingles
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
+    from rag.retrieval.view import IndexView
 
 MAX_LINES = 8
 MAX_LATEST = 5
@@ -58,13 +59,13 @@ def _mentions(text: str, wanted: tuple[str, ...]) -> bool:
     return sum(w in have for w in wanted) >= need
 
 
-def _pool(assistant: Assistant, frame: TimeFrame, filters: Filters,
+def _pool(view: IndexView, frame: TimeFrame, filters: Filters,
           wanted: tuple[str, ...]) -> tuple[list[Chunk], bool]:
     """The passages that may hold an answer, nearest the window in time; True when capped."""
     opens = max(filter(None, (frame.date_from, filters.date_from)), default=None)
     narrowed = Filters(filters.article_ids, opens, filters.date_to)
     pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, wanted)) + ")", re.I) if wanted else None
-    chunks = [c for c in assistant.retriever.indexed_chunks()
+    chunks = [c for c in view.passages()
               if narrowed.accepts(c) and (pattern is None or pattern.search(c.text))]
     anchor = frame.date_from or frame.date_to
     if frame.latest or anchor is None:
@@ -115,10 +116,10 @@ def _render(lines: list[_Line]) -> tuple[list[str], tuple[Citation, ...]]:
     return rows, tuple(cites)
 
 
-def answer_dated(assistant: Assistant, question: str, frame: TimeFrame, filters: Filters) -> Answer:
+def answer_dated(view: IndexView, question: str, frame: TimeFrame, filters: Filters) -> Answer:
     """The dated developments ``frame`` asks for, or an honest "none" with the period covered."""
     wanted = tuple(content_terms(frame.topic))  # stemmed, without repeats
-    chunks, capped = _pool(assistant, frame, filters, wanted)
+    chunks, capped = _pool(view, frame, filters, wanted)
     lines = _lines(sentences_of(chunks), frame, wanted)
     about = f" about {frame.topic}" if frame.topic else ""
     if frame.latest and not frame.window:
@@ -130,7 +131,7 @@ def answer_dated(assistant: Assistant, question: str, frame: TimeFrame, filters:
     notice = (f"Only the {MAX_CHUNKS:,} passages nearest in time were read; name a place or actor to narrow "
               "the question.") if capped else ""
     if not lines:
-        span = assistant.retriever.published_span()
+        span = view.published_span()
         covered = " No dated article is indexed."
         if span:
             first, last = map(format_date, span)

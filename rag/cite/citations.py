@@ -31,6 +31,14 @@ INSTRUCTION = re.compile(
     r"^\W*(system|assistant|user|human|developer|ai|bot|model)\s*:|<\|(im_start|im_end|system)\|>|\[/?INST\]",
     re.I)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+DASH = "—"  # between the date and the sentence of a dated line ("9 Nov 2023 — ...")
+
+
+def with_marker(sentence: str, numbers: str) -> str:
+    """``with_marker("It left.", "[2]") == 'It left [2].'``"""
+    return f"{sentence[:-1]} {numbers}{sentence[-1]}" if sentence[-1] in ".!?" else f"{sentence} {numbers}"
+
+
 _ARITH = re.compile(r"(\d[\d,.]*)\s*([-+−x×*/])\s*(\d[\d,.]*)\s*=\s*(\d[\d,.]*)")
 _NAME = re.compile(r"\b([A-Z][a-z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
 _IGNORED_NAMES = {"The", "This", "That", "These", "Those", "It", "They", "He", "She", "According", "As",

@@ -21,8 +21,7 @@ from urllib.parse import urlparse
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import StoreError
-from rag.ingest.chunking import context_prefix
-from rag.models import Article, ArticleInfo, Chunk, IndexHealth
+from rag.models import Article, ArticleInfo, Chunk, IndexHealth, context_prefix
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)

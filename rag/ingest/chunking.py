@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from rag.models import Article, Chunk, format_date
+from rag.models import Article, Chunk
 from rag.nlp.text import sentence_spans
 
 
@@ -90,8 +90,3 @@ def chunk_article(article: Article, max_chars: int = 600, min_chars: int = 200) 
                             start=start, end=end, text=body, title=article.title,
                             published=article.published, source=article.source, url=article.url))
     return chunks
-
-
-def context_prefix(chunk: Chunk) -> str:
-    """What goes in front of a chunk for embedding and BM25: its title and date."""
-    return f"{chunk.title} ({format_date(chunk.published)})\n\n"

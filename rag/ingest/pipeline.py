@@ -21,14 +21,14 @@ import numpy as np
 from rag.errors import IngestError
 from rag.index.store import ChunkStore
 from rag.ingest import minhash
-from rag.ingest.chunking import chunk_article, context_prefix
+from rag.ingest.chunking import chunk_article
 from rag.ingest.loaders import discover, read_file
 from rag.ingest.minhash import CandidateIndex
 from rag.ingest.sanity import junk_reason, too_many_chunks
 from rag.ingest.versions import compare as versions_compare
 from rag.ingest.versions import original_first
-from rag.models import Article, Chunk, IngestFailure, IngestReport
-from rag.retrieval.hybrid import jaccard, shingles
+from rag.models import Article, Chunk, IngestFailure, IngestReport, context_prefix
+from rag.nlp.similarity import jaccard, shingles
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)

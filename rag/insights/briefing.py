@@ -12,7 +12,7 @@ first, a plan ("a convoy on 12 April") counting from the day it was announced.
 ``since`` keeps sentences whose date (period end for a month or a year) is on or after it;
 ``place`` keeps sentences that name it.
 
-With an LLM configured (``assistant.generative``), the model writes the briefing from the numbered
+With an LLM configured (``view.chat_model()``), the model writes the briefing from the numbered
 candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.citations.verify``;
 when no line verifies, or the server fails, the extractive briefing is returned with a notice.
 It does not merge facts across sentences, compute changes between figures, or translate.
@@ -28,17 +28,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.cite.citations import INSTRUCTION, MARKER, Source, make_citation, verify
+from rag.cite.citations import DASH, INSTRUCTION, MARKER, Source, make_citation, verify, with_marker
 from rag.errors import PromptError
-from rag.insights.timeline import Precision, Sentence, find_dates, format_when, indexed_sentences, main_date, period_end
+from rag.insights.timeline import indexed_sentences
 from rag.models import Chunk, Citation, format_date
+from rag.nlp.dates import Precision, find_dates, format_when, main_date, period_end
 from rag.nlp.numbers import has_number
+from rag.nlp.sentences import Sentence
+from rag.nlp.similarity import near_duplicate
 from rag.nlp.text import STOPWORDS, sentence_spans
 from rag.prompts import load_prompt
-from rag.retrieval.hybrid import near_duplicate
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
+    from rag.retrieval.view import IndexView
 
 log = logging.getLogger(__name__)
 PROMPT_VARIABLES = frozenset({"sentences", "as_of", "max_lines"})
@@ -46,7 +48,6 @@ _NOT_ACTORS = STOPWORDS | {"january", "february", "march", "april", "may", "june
                            "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                            "saturday", "sunday"}
 _CAPITALISED = re.compile(r"\b(?:[A-Z]{2,}|[A-Z][a-z][\w'’-]*)\b")
-DASH = "—"
 _DATED = {"day": 0.12, "month": 0.06, "year": 0.0}  # a dated development beats a background year
 
 
@@ -94,9 +95,9 @@ class _Candidate:
     score: float = 0.0
 
 
-def _candidates(assistant: Assistant, since: date | None, place: str | None) -> list[_Candidate]:
+def _candidates(view: IndexView, since: date | None, place: str | None) -> list[_Candidate]:
     out = []
-    for s in indexed_sentences(assistant):
+    for s in indexed_sentences(view):
         pub = s.chunk.published
         if len(s.text.split()) < 6 or len(s.text) > 420 or INSTRUCTION.search(s.text):
             continue
@@ -113,9 +114,9 @@ def _candidates(assistant: Assistant, since: date | None, place: str | None) -> 
     return out
 
 
-def _rank(assistant: Assistant, cands: list[_Candidate], limit: int) -> list[_Candidate]:
+def _rank(view: IndexView, cands: list[_Candidate], limit: int) -> list[_Candidate]:
     """Score by centrality and content, then keep the best ``limit`` that are not near-duplicates."""
-    vectors = assistant.encoder.encode([c.sentence.text for c in cands])
+    vectors = view.sentence_encoder().encode([c.sentence.text for c in cands])
     centroid = vectors.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     pubs = [c.sentence.chunk.published or date.min for c in cands]
@@ -145,11 +146,6 @@ def _newest_first(cands: list[_Candidate]) -> list[_Candidate]:
     return sorted(cands, key=key, reverse=True)
 
 
-def with_marker(sentence: str, numbers: str) -> str:
-    """``with_marker("It left.", "[2]") == 'It left [2].'``"""
-    return f"{sentence[:-1]} {numbers}{sentence[-1]}" if sentence[-1] in ".!?" else f"{sentence} {numbers}"
-
-
 def extractive(cands: list[_Candidate]) -> tuple[tuple[BriefLine, ...], tuple[Citation, ...]]:
     lines, cites = [], []
     for n, c in enumerate(_newest_first(cands), start=1):
@@ -176,19 +172,20 @@ def format_sentences(sources: list[Source], cands: list[_Candidate]) -> str:
     return "\n\n".join(blocks)
 
 
-def _llm(assistant: Assistant, pool: list[_Candidate], as_of: date | None,
+def _llm(view: IndexView, pool: list[_Candidate], as_of: date | None,
          max_lines: int) -> tuple[tuple[BriefLine, ...], tuple[Citation, ...]]:
-    prompt = load_prompt(assistant.settings.prompts_dir, "brief")
+    prompt = load_prompt(view.settings.prompts_dir, "brief")
     missing = PROMPT_VARIABLES - prompt.variables
     if missing:
         raise PromptError(f"prompts/brief.txt lacks the variable(s) {sorted(missing)}")
     ordered = _newest_first(pool)
     sources = [Source(n, _sentence_chunk(c.sentence)) for n, c in enumerate(ordered, start=1)]
     text = prompt.render(sentences=format_sentences(sources, ordered), as_of=format_date(as_of), max_lines=max_lines)
-    assert assistant.generative is not None
-    reply = assistant.generative.model.invoke(text)
+    model = view.chat_model()
+    assert model is not None
+    reply = model.invoke(text)
     content = reply.content if isinstance(reply.content, str) else str(reply.content)
-    checked = verify(content, sources, assistant.encoder)
+    checked = verify(content, sources, view.sentence_encoder())
     for f in checked.flags:
         log.info("briefing verifier %s a line: %s", f.action, f.reason)
     real = {src.chunk.id: c.sentence.chunk for src, c in zip(sources, ordered, strict=True)}
@@ -205,20 +202,19 @@ def _llm(assistant: Assistant, pool: list[_Candidate], as_of: date | None,
     return tuple(lines), tuple(c for c in cites if c.number in used)
 
 
-def brief(assistant: Assistant, *, since: date | None = None, place: str | None = None,
+def brief(view: IndexView, *, since: date | None = None, place: str | None = None,
           max_lines: int = 8) -> Briefing:
     """The briefing of the whole index (or of ``since`` / ``place``)."""
-    assistant.warm_up()
-    cands = _candidates(assistant, since, place)
+    cands = _candidates(view, since, place)
     if not cands:
         return Briefing((), (), None, 0, notice="No sentence of the indexed articles matches these filters.")
     as_of = max((c.sentence.chunk.published for c in cands if c.sentence.chunk.published), default=None)
     articles = len({c.sentence.chunk.article_id for c in cands})
-    if assistant.generative is not None:
-        pool = _rank(assistant, cands, max(2 * max_lines, 12))
+    if view.chat_model() is not None:
+        pool = _rank(view, cands, max(2 * max_lines, 12))
         notice = "No line of the model's briefing could be verified against the sources"
         try:
-            lines, cites = _llm(assistant, pool, as_of, max_lines)
+            lines, cites = _llm(view, pool, as_of, max_lines)
             if lines:
                 return Briefing(lines, cites, as_of, articles, answerer="llm")
         except PromptError:
@@ -226,8 +222,8 @@ def brief(assistant: Assistant, *, since: date | None = None, place: str | None 
         except Exception as exc:  # any failure of the model server: fall back, never show its text
             log.warning("LLM briefing failed: %s", type(exc).__name__)
             notice = f"The LLM server failed ({type(exc).__name__})"
-        lines, cites = extractive(_rank(assistant, cands, max_lines))
+        lines, cites = extractive(_rank(view, cands, max_lines))
         return Briefing(lines, cites, as_of, articles, "extractive-fallback",
                         f"{notice}; showing the extractive briefing instead.")
-    lines, cites = extractive(_rank(assistant, cands, max_lines))
+    lines, cites = extractive(_rank(view, cands, max_lines))
     return Briefing(lines, cites, as_of, articles)

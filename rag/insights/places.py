@@ -29,12 +29,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rag.cite.citations import make_citation
-from rag.insights.timeline import Sentence, indexed_sentences
+from rag.insights.timeline import indexed_sentences
 from rag.models import Citation
+from rag.nlp.sentences import Sentence
 from rag.nlp.text import STOPWORDS
 
 if TYPE_CHECKING:
-    from rag.assistant import Assistant
+    from rag.retrieval.view import IndexView
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?")
 _LATIN = re.compile(r"[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’ .-]+")
@@ -219,9 +220,9 @@ def recognise(sentences: Sequence[Sentence], gaz: Gazetteer | None = None) -> li
     return sorted(places, key=lambda p: (-len(p.mentions), p.kind != "city", p.name))
 
 
-def places(assistant: Assistant, place: str | None = None) -> list[Place]:
+def places(view: IndexView, place: str | None = None) -> list[Place]:
     """Every place the indexed articles name; ``place`` keeps those whose name contains it."""
-    out = recognise(indexed_sentences(assistant))
+    out = recognise(indexed_sentences(view))
     needle = fold(place or "")
     return [p for p in out if needle in fold(p.name)] if needle else out
 
@@ -232,14 +233,13 @@ class CitedPlace:
     citations: tuple[Citation, ...]
 
 
-def places_for(assistant: Assistant, question: str, k: int | None = None) -> list[CitedPlace]:
+def places_for(view: IndexView, question: str, k: int | None = None) -> list[CitedPlace]:
     """"Where" support: the places named in the passages retrieved for ``question``, each with a
     citation of every sentence that names it (numbered 1..n over the whole list)."""
-    assistant.warm_up()
-    hits = assistant.retriever.retrieve(question, assistant.encoder.query(question), k=k)
+    hits = view.search(question, k=k)
     chunks = {h.chunk.id: h.chunk for h in hits}
     articles = {c.article_id for c in chunks.values()}
-    sentences = [s for s in indexed_sentences(assistant) if s.chunk.article_id in articles]
+    sentences = [s for s in indexed_sentences(view) if s.chunk.article_id in articles]
     out, number = [], 0
     for p in recognise(sentences):
         kept = tuple(m for m in p.mentions if m.chunk_id in chunks)

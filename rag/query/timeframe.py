@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from rag.insights.timeline import _MONTHS, FUTURE, DateMention, Precision, find_dates, period_end
 from rag.models import format_date
+from rag.nlp.dates import FUTURE, MONTH_NAMES, DateMention, Precision, find_dates, period_end
 
 _LEAD = re.compile(r"\b(after|since|from|before|prior to|until|till|through|to|by|up to|as of|in|during|on|"
                    r"throughout|between|and)\s+(?:the\s+)?(?:(?:early|mid|late|end of|beginning of|start of)"
@@ -52,7 +52,7 @@ _EVENTS = re.compile(  # asks for developments, not one fact ("the latest figure
     r"|(?:the\s+)?(?:latest" + _TAIL + r"|news|updates?|recent developments?|events|developments|incidents)\b"
     r"|what'?s\s+(?:the\s+)?(?:latest|new)" + _TAIL + r")", re.I)
 _STATE = re.compile(r"\b(still|remain\w*|yet|so far|by then|at the time|at that point|currently)\b", re.I)
-_PART = re.compile(r"\b(early|mid|late|end|beginning|start)(?:[- ]+(?:of|the|month|in))*[- ]+(?:" + "|".join(_MONTHS)
+_PART = re.compile(r"\b(early|mid|late|end|beginning|start)(?:[- ]+(?:of|the|month|in))*[- ]+(?:" + "|".join(MONTH_NAMES)
                    + r")\b", re.I)
 _SCAFFOLD = frozenset("""
     what what's whats which any list give show tell me summarise summarize has have had happened happening is was
@@ -62,11 +62,11 @@ _SCAFFOLD = frozenset("""
 """.split())  # noqa: SIM905
 _MAY_AS_MONTH = re.compile(r"(?:(?<=\d )|(?<=\bin )|(?<=\bby )|(?<=\bof )|(?<=since )|(?<=until )|(?<=after )|"
                            r"(?<=before ))may\b|\bmay(?= \d)", re.I)
-_MONTH_WORD = re.compile(r"\b(" + "|".join(m for m in _MONTHS if m != "May") + r"|jan|feb|mar|apr|jun|jul|aug|sep|"
+_MONTH_WORD = re.compile(r"\b(" + "|".join(m for m in MONTH_NAMES if m != "May") + r"|jan|feb|mar|apr|jun|jul|aug|sep|"
                          r"sept|oct|nov|dec)\b\.?", re.I)
 
 _DAY_RANGE = re.compile(r"\b(?P<a>[0-3]?\d)(?:st|nd|rd|th)?\s*(?P<sep>and|to|until|-|–)\s*"
-                        r"(?P<b>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>" + "|".join(_MONTHS) + r")\b")
+                        r"(?P<b>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>" + "|".join(MONTH_NAMES) + r")\b")
 
 
 @dataclass(frozen=True)

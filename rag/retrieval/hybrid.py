@@ -13,54 +13,21 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from rag.index.store import ChunkStore, day_number
-from rag.ingest.chunking import context_prefix
+from rag.index.filters import Filters
+from rag.index.store import ChunkStore
 from rag.ingest.versions import figures
-from rag.models import Chunk, ScoredChunk
-from rag.nlp.text import STOPWORDS, stem, tokens
+from rag.models import Chunk, ScoredChunk, context_prefix
+from rag.nlp.similarity import bm25_tokens, jaccard, shingles
+from rag.nlp.text import stem, tokens
 from rag.query.question import analyse
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
-
-
-def bm25_tokens(text: str) -> list[str]:
-    """Stemmed tokens without stopwords; numbers kept (they matter in briefings)."""
-    return [stem(t) for t in tokens(text) if t not in STOPWORDS]
-
-
-@dataclass(frozen=True)
-class Filters:
-    article_ids: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def where(self) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
-        if self.article_ids:
-            clauses.append({"article_id": {"$in": list(self.article_ids)}})
-        if self.date_from:
-            clauses.append({"published_day": {"$gte": day_number(self.date_from)}})
-        if self.date_to:
-            clauses.append({"published_day": {"$lte": day_number(self.date_to)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, c: Chunk) -> bool:
-        if self.article_ids and c.article_id not in self.article_ids:
-            return False
-        if (self.date_from or self.date_to) and c.published is None:
-            return False
-        if self.date_from and c.published and c.published < self.date_from:
-            return False
-        return not (self.date_to and c.published and c.published > self.date_to)
 
 
 class _Bm25Index:
@@ -208,20 +175,6 @@ def spread(entries: list[dict[str, Any]], k: int, cap: int) -> list[dict[str, An
         if len(picked) == k:
             break
     return picked + held[:k - len(picked)]
-
-
-def shingles(text: str) -> set[str]:
-    words = bm25_tokens(text)
-    return {" ".join(words[i:i + 3]) for i in range(max(1, len(words) - 2))}
-
-
-def jaccard(sa: set[str], sb: set[str]) -> float:
-    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
-
-
-def near_duplicate(a: str, b: str, threshold: float = 0.6) -> bool:
-    """Word-trigram Jaccard: syndicated copies of one wire paragraph score well above 0.6."""
-    return jaccard(shingles(a), shingles(b)) >= threshold
 
 
 def collapse_duplicates(entries: list[dict[str, Any]], k: int, threshold: float = 0.6) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from rag.nlp.dates import MONTHS, WEEKDAYS, has_temporal
+from rag.nlp.names import NOT_NAMES, person_names
 from rag.nlp.numbers import NAME_LIST, has_number, number_before
 from rag.nlp.text import STOPWORDS, stem, tokens
 from rag.query.question import Question
@@ -59,9 +60,9 @@ def type_fit(q: Question, sent: str) -> float:
     if q.qtype == "why":
         return 1.0 if _CAUSAL.search(sent) else 0.0
     if q.qtype == "where" and _ORIGIN.search(q.text):  # "which town did they set out from?": where from
-        return 1.0 if any(m.group(1).lower() not in asked | _NOT_NAMES for m in _FROM_PLACE.finditer(sent)) else 0.0
+        return 1.0 if any(m.group(1).lower() not in asked | NOT_NAMES for m in _FROM_PLACE.finditer(sent)) else 0.0
     if q.qtype == "where":
-        places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked | _NOT_NAMES]
+        places = [m for m in _PLACE.finditer(sent) if m.group(1).lower() not in asked | NOT_NAMES]
         if MOTION.search(q.text):  # "where was it heading?": a destination, "to X", "towards X"
             places = [m for m in places if m.group(0).split()[0].lower() in ("to", "towards", "toward", "into")]
         staying = not MOTION.search(q.text)  # a dateline or "in schools" says where things happen, not where to
@@ -111,7 +112,7 @@ def named(q: Question, sentence: str) -> list[str]:
     if q.focus_word not in _THINGS:
         return person_names(sentence, asked)
     found = [m.group(0) for m in PROPER.finditer(sentence) if m.start() > 0]
-    return [n for n in found if not {w.lower() for w in n.split()} <= asked | _NOT_NAMES]
+    return [n for n in found if not {w.lower() for w in n.split()} <= asked | NOT_NAMES]
 
 
 def rank_conflict(q: Question, sentence: str) -> bool:
@@ -134,52 +135,6 @@ def rank_conflict(q: Question, sentence: str) -> bool:
     if wanted in _SECOND_RANKS and wanted not in tokens(sentence):
         return True
     return bool(said) and wanted not in said and any(w in _RANKS for w in said)
-
-
-_NOT_NAMES = frozenset("""
-    the a an this that these those it they he she we i in on at for but and or according after while by
-    from with to of under until since during before among between
-    when as if monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december
-""".split())  # noqa: SIM905
-
-
-_ORG_WORDS = frozenset("""
-    front office community council army force forces mission nations united party ministry union
-    crescent cross committee bank group agency organisation organization coordination liberation
-    movement government republic province river road city state states school university battalion
-    brigade company corporation news post wire daily herald times press agence programme program
-    fund court assembly alliance association institute foundation society network centre center initiative
-    relief medical health monitoring commission observatory council
-    port bay lake mount fort cape valley island district town village square street hotel airport camp
-""".split())  # noqa: SIM905
-_IN_PLACE = re.compile(r"\b(?:in|near|outside|inside|around|across)\s+$")  # "diplomats in Port Halven": a place
-_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
-                       r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
-
-
-def person_names(sentence: str, asked: set[str]) -> list[str]:
-    """Runs of capitalised words that look like a person's name (no organisation words, not asked).
-
-    >>> person_names("The talks are chaired by Ingrid Halvorsen, a former diplomat.", set())
-    ['Ingrid Halvorsen']
-    >>> person_names("Fighters of the Haskar Liberation Front blocked the road.", set())
-    []
-    >>> person_names("Diplomats in Port Halven said the mediators hoped to meet in Sela Narro.", set())
-    []
-    """
-    out = []
-    for m in _NAME_RUN.finditer(sentence):
-        words = m.group(0).split()
-        while words and words[0].lower() in _NOT_NAMES:
-            words = words[1:]
-        if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
-            continue
-        if words[0] == m.group(0).split()[0] and _IN_PLACE.search(sentence[:m.start()]):
-            continue
-        if len(words) >= 2 or m.group(0) == words[0]:
-            out.append(" ".join(words))
-    return out
 
 
 def predicate(q: Question) -> str | None:

@@ -1,0 +1,1 @@
+"""The command line: ``python -m rag ingest|ask|eval|check|dataset|list|remove|timeline|brief|places|serve``."""

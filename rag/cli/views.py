@@ -1,0 +1,70 @@
+"""The CLI's views of the whole index: ``timeline``, ``brief`` and ``places`` (text or --json)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def _ready_assistant(settings: Any) -> Any:
+    from rag.assistant import Assistant
+
+    assistant = Assistant(settings)
+    assistant.ensure_corpus()
+    return assistant
+
+
+def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
+    from rag.insights.timeline import save_png, timeline
+
+    events = timeline(_ready_assistant(settings), query=args.query, place=args.place, actor=args.actor)
+    png = str(save_png(events, args.png)) if args.png else None
+    if args.json:
+        print(json.dumps({"events": [e.to_dict() for e in events], "png": png}, ensure_ascii=False, indent=2))
+        return 0
+    articles = len({e.citation.article_id for e in events})
+    print(f"{len(events)} dated event(s) from {articles} article(s), in date order" if events else
+          "No dated events match.")
+    for e in events:
+        c = e.citation
+        print(f"\n{e.label:>11}{' (planned)' if e.planned else ''}  {e.text}\n{'':>11}  "
+              f"-- {c.title} ({c.published or 'undated'}), chars {c.start}-{c.end}")
+    if png:
+        print(f"\nchart: {png}")
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
+    from rag.insights.briefing import brief
+    from rag.models import format_date
+
+    b = brief(_ready_assistant(settings), since=args.since, place=args.place)
+    if args.json:
+        print(json.dumps(b.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if b.notice:
+        print(f"({b.notice})")
+    if b.as_of:
+        print(f"Briefing as of {format_date(b.as_of)} ({b.articles} article(s))\n")
+    print(b.text)
+    if b.citations:
+        print("\nSources:")
+    for c in b.citations:
+        print(f"[{c.number}] {c.title} ({c.published or 'undated'}), chars {c.start}-{c.end}\n    \"{c.quote}\"")
+    return 0
+
+
+def cmd_places(args: argparse.Namespace, settings: Any) -> int:
+    from rag.insights.places import places, places_for
+
+    assistant = _ready_assistant(settings)
+    found = [p.place for p in places_for(assistant, args.question)] if args.question else places(assistant)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in found], ensure_ascii=False, indent=2))
+        return 0
+    for p in found:
+        print(f"{p.name} ({p.kind}, {p.country}) {p.lat:.2f}, {p.lon:.2f}: {len(p.mentions)} mention(s)")
+        for m in p.mentions:
+            print(f"    \"{m.sentence}\" -- {m.title} ({m.published or 'undated'}), chars {m.start}-{m.end}")
+    return 0

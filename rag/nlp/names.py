@@ -1,0 +1,51 @@
+"""People's names in a sentence: runs of capitalised words that are not organisations, places
+("diplomats in Port Halven") or sentence-initial function words. Heuristic, English only."""
+
+from __future__ import annotations
+
+import re
+
+NOT_NAMES = frozenset("""
+    the a an this that these those it they he she we i in on at for but and or according after while by
+    from with to of under until since during before among between
+    when as if monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+""".split())  # noqa: SIM905
+
+
+_ORG_WORDS = frozenset("""
+    front office community council army force forces mission nations united party ministry union
+    crescent cross committee bank group agency organisation organization coordination liberation
+    movement government republic province river road city state states school university battalion
+    brigade company corporation news post wire daily herald times press agence programme program
+    fund court assembly alliance association institute foundation society network centre center initiative
+    relief medical health monitoring commission observatory council
+    port bay lake mount fort cape valley island district town village square street hotel airport camp
+""".split())  # noqa: SIM905
+_IN_PLACE = re.compile(r"\b(?:in|near|outside|inside|around|across)\s+$")  # "diplomats in Port Halven": a place
+_NAME_RUN = re.compile(r"(?:[A-Z][a-z][\w'’-]*\s+){1,3}[A-Z][a-z][\w'’-]*"
+                       r"|[A-Z][a-z][\w'’-]*(?=\s+(?:said|told|added)\b)")
+
+
+def person_names(sentence: str, asked: set[str]) -> list[str]:
+    """Runs of capitalised words that look like a person's name (no organisation words, not asked).
+
+    >>> person_names("The talks are chaired by Ingrid Halvorsen, a former diplomat.", set())
+    ['Ingrid Halvorsen']
+    >>> person_names("Fighters of the Haskar Liberation Front blocked the road.", set())
+    []
+    >>> person_names("Diplomats in Port Halven said the mediators hoped to meet in Sela Narro.", set())
+    []
+    """
+    out = []
+    for m in _NAME_RUN.finditer(sentence):
+        words = m.group(0).split()
+        while words and words[0].lower() in NOT_NAMES:
+            words = words[1:]
+        if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
+            continue
+        if words[0] == m.group(0).split()[0] and _IN_PLACE.search(sentence[:m.start()]):
+            continue
+        if len(words) >= 2 or m.group(0) == words[0]:
+            out.append(" ".join(words))
+    return out
