@@ -31,6 +31,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check rag app.py tests bench
 	$(VENV)/bin/mypy rag
+	$(VENV)/bin/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) data test-artifacts eval-report

@@ -13,7 +13,7 @@ os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 def main() -> int:
     from rag import Assistant, BriefingError, Settings, logs
-    from rag.ui.app import auth_pair, build_app, launch
+    from rag.ui.layout import auth_pair, build_app, launch
 
     logs.setup(verbose=True)  # ours at INFO (one line per request), other libraries at WARNING
     try:  # a bad RAG_* value (SettingsError) or RAG_AUTH: one line, exit 2

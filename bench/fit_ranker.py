@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rag import Assistant, Settings  # noqa: E402
-from rag.answer.extractive.answerer import FEATURES, probability  # noqa: E402
+from rag.answer.extractive.ranker import FEATURES, probability  # noqa: E402
 from rag.assistant import condense  # noqa: E402
 from rag.eval import evaluation  # noqa: E402
 from rag.query.question import analyse  # noqa: E402

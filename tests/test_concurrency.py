@@ -21,7 +21,7 @@ CLIENTS = 20
 @pytest.fixture(scope="module")
 def app_url(embeddings, tmp_path_factory):
     from rag import Assistant, Settings
-    from rag.ui.app import build_app, launch
+    from rag.ui.layout import build_app, launch
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("conc"), corpus_dir=ROOT / "corpus", concurrency=4,
                         max_queue=64)

@@ -124,7 +124,6 @@ def test_other_instance_sees_an_edit_with_the_same_chunk_count(fresh_assistant, 
 def test_any_per_file_failure_is_one_entry_and_the_others_go_in(fresh_assistant, tmp_path, monkeypatch):
     """An unexpected exception in one file's loading or chunking fails that file only."""
     import rag.ingest.loaders
-
     import rag.ingest.pipeline
 
     real_load_text, real_chunk = rag.ingest.loaders.load_text, rag.ingest.pipeline.chunk_article

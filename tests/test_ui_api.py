@@ -35,7 +35,7 @@ def ui_assistant(embeddings, tmp_path_factory):
 def client(ui_assistant):
     from gradio_client import Client
 
-    from rag.ui.app import build_app, launch
+    from rag.ui.layout import build_app, launch
 
     demo = build_app(ui_assistant)
     _, url, _ = launch(demo, ui_assistant.settings, port=free_port(), block=False, quiet=True)
@@ -61,8 +61,8 @@ def test_filters_and_auth_parse():
     from datetime import date
 
     from rag import Settings
-    from rag.ui.app import auth_pair
     from rag.ui.input import parse_filters
+    from rag.ui.layout import auth_pair
 
     assert parse_filters(["a1"], " 2023-11-01 ", "") == {"article_ids": ("a1",), "date_from": date(2023, 11, 1),
                                                        "date_to": None}

@@ -60,7 +60,7 @@ def ui_assistant(embeddings, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app_url(ui_assistant, browser):
-    from rag.ui.app import build_app, launch
+    from rag.ui.layout import build_app, launch
 
     demo = build_app(ui_assistant)
     _, url, _ = launch(demo, ui_assistant.settings, port=free_port(), block=False, quiet=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from rag.ui.app import BriefingUI, build_app, launch
+from rag.ui.app import BriefingUI
+from rag.ui.layout import build_app, launch
 
 from .test_ui_api import free_port
 

@@ -26,10 +26,11 @@ from rag.cite.citations import DASH, INSTRUCTION, make_citation, with_marker
 from rag.index.filters import Filters
 from rag.models import Answer, Chunk, Citation, format_date
 from rag.nlp.dates import find_dates, format_when, main_date, period_end
+from rag.nlp.lexicon import content_terms, word_key
 from rag.nlp.numbers import has_number
 from rag.nlp.sentences import Sentence, sentences_of
 from rag.nlp.similarity import jaccard, shingles
-from rag.nlp.text import content_terms, stem, tokens
+from rag.nlp.text import tokens
 from rag.query.timeframe import TimeFrame
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ class _Line:
 
 def _mentions(text: str, wanted: tuple[str, ...]) -> bool:
     """All topic words (stemmed) for a short topic, two thirds of them for a longer one."""
-    have = {stem(t) for t in tokens(text)}
+    have = {word_key(t) for t in tokens(text)}
     need = len(wanted) if len(wanted) <= 2 else math.ceil(len(wanted) * 2 / 3)
     return sum(w in have for w in wanted) >= need
 

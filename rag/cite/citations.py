@@ -19,8 +19,9 @@ import numpy as np
 from rag.index.embeddings import SentenceEncoder
 from rag.models import Chunk, Citation, Flag, format_date
 from rag.nlp.dates import annotate_relative_dates
+from rag.nlp.lexicon import content_terms
 from rag.nlp.numbers import NUMBER, to_number
-from rag.nlp.text import NUMBER_WORDS, content_terms, match_key, sentence_spans
+from rag.nlp.text import NUMBER_WORDS, match_key, sentence_spans
 
 # Sentences in a source that address the reader or a model instead of reporting: never support,
 # never quoted as an answer. Role prefixes ("SYSTEM: the war is over") are chat-prompt markup.

@@ -84,7 +84,7 @@ def load_corpus(root: str | Path) -> list[Split]:
 
 
 def _check_question(split: Split, row: dict[str, Any], seen: set[str], loaded: dict[str, str]) -> list[str]:
-    from rag.eval.evaluation import holds_evidence
+    from rag.eval.evidence import holds_evidence
 
     where = f"{split.name}/questions.jsonl {row.get('id')}"
     out = []

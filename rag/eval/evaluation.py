@@ -23,12 +23,12 @@ import json
 import re
 import statistics
 import time
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rag.eval.evidence import holds_evidence
 from rag.models import Answer, Article
 from rag.nlp.text import contains_term, match_key
 
@@ -50,18 +50,6 @@ def load_questions(path: str | Path) -> list[dict[str, Any]]:
         if r.get("follows") and r["follows"] not in ids:
             raise ValueError(f"{path}: {r['id']} follows unknown id {r['follows']}")
     return rows
-
-
-def norm(text: str) -> str:
-    """Whitespace, Unicode and quote-style normalisation for evidence matching."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(str.maketrans("“”‘’—–", "\"\"''--"))
-    return re.sub(r"\s+", " ", text).strip().lower()
-
-
-def holds_evidence(passage: str, evidence: Sequence[str]) -> bool:
-    p = norm(passage)
-    return any(norm(e) in p for e in evidence if e.strip())
 
 
 # "13 - 8 = 5", "$48 million - $11.5 million = $36.5 million", "12 + 20 = 32": an operand, an operator,

@@ -5,14 +5,18 @@ matches its sentence: "lorries" finds "trucks", "non-combatants" finds "civilian
 Only true equivalents of the conflict and relief beat are grouped: never a part and its whole
 ("civilians" is not "people"), never two sides of a count ("killed" is not "wounded",
 "displaced" is not "returned"), never a word whose other sense is common ("state", "strike").
-``text.stem`` maps every word of a group to the group's first stem, so term coverage, BM25,
-the count and answer-type checks all see one word.
+``word_key`` is the comparison key of a word: its Snowball stem (``text.stem``), with every word of a
+group folded to the group's first stem. Term coverage, BM25, the count and answer-type checks and the
+verifier compare words by this key, so each of them changes when a group changes
+(``tests/test_text.py`` pins the groups it relies on).
 """
 
 from __future__ import annotations
 
 import functools
 import re
+
+from rag.nlp.text import STOPWORDS, stem, tokens
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("kill", "killed", "die", "died", "dies", "dead", "death", "deaths", "fatalities", "fatality", "slain"),
@@ -52,13 +56,11 @@ GROUPS: tuple[tuple[str, ...], ...] = (
 @functools.lru_cache(maxsize=1)
 def canonical_stems() -> dict[str, str]:
     """Snowball stem of every grouped word -> the stem of its group's first word."""
-    from rag.nlp.text import raw_stem
-
     table: dict[str, str] = {}
     for group in GROUPS:
-        head = raw_stem(group[0])
+        head = stem(group[0])
         for word in group:
-            table.setdefault(raw_stem(word), head)
+            table.setdefault(stem(word), head)
     return table
 
 
@@ -91,3 +93,23 @@ def phrases(text: str) -> str:
     'The pause will begin at 06:00; 17 trucks reached.'
     """
     return _phrase_pattern().sub(lambda m: PHRASES[m.group(0).lower()], text)
+
+
+@functools.lru_cache(maxsize=100_000)
+def word_key(word: str) -> str:
+    """The key words are compared by: the Snowball stem, synonyms folded to their group's first stem.
+
+    >>> [word_key(w) for w in ["camps", "fired", "fire", "negotiators", "lorries", "non-combatants"]]
+    ['camp', 'fire', 'fire', 'negoti', 'truck', 'civilian']
+    """
+    s = stem(word)
+    return canonical_stems().get(s, s)
+
+
+def content_terms(text: str) -> list[str]:
+    """Word keys of the tokens that carry meaning (no stopwords), in order, without repeats."""
+    seen: dict[str, None] = {}
+    for t in tokens(text):
+        if t not in STOPWORDS and not t.isdigit():
+            seen.setdefault(word_key(t), None)
+    return list(seen)

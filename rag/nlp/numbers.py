@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.nlp.text import NUMBER_WORDS, STOPWORDS, stem
+from rag.nlp.lexicon import word_key
+from rag.nlp.text import NUMBER_WORDS, STOPWORDS
 
 _NUM = r"(\d[\d,]*(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 NUMBER = re.compile(rf"\b{_NUM}\b", re.I)
@@ -49,9 +50,9 @@ def figure_before(text: str, noun_stem: str) -> str | None:
     verbs = _EVENT_NOUNS.get(noun_stem, ())
     for m in NUMBER.finditer(text):
         following = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 60])
-        if any(stem(w.lower()) == noun_stem for w in following[:3]):
+        if any(word_key(w.lower()) == noun_stem for w in following[:3]):
             return m.group(1)
-        if verbs and any(stem(w.lower()).startswith(verbs) for w in following[:5]):
+        if verbs and any(word_key(w.lower()).startswith(verbs) for w in following[:5]):
             return m.group(1)  # "deaths" asked, "37 people had died" said
     return number_of(text, noun_stem)
 
@@ -82,13 +83,13 @@ def counted_as(text: str, noun_stem: str) -> str | None:
     """
     for m in NUMBER.finditer(text):
         words = re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 90])
-        at = next((i for i, w in enumerate(words[:3]) if stem(w.lower()) == noun_stem), None)
+        at = next((i for i, w in enumerate(words[:3]) if word_key(w.lower()) == noun_stem), None)
         if at is None:
             continue
         for w in words[at + 1:at + 5]:
             if w.lower() in STOPWORDS:
                 continue
-            return stem(w.lower()) if w.islower() and w.endswith("ed") else None
+            return word_key(w.lower()) if w.islower() and w.endswith("ed") else None
         return None
     return None
 
@@ -107,7 +108,7 @@ def number_of(text: str, noun_stem: str) -> str | None:
     True
     """
     for m in _NUMBER_OF.finditer(text):
-        if not any(stem(w.lower()) == noun_stem for w in m.group(1).split()):
+        if not any(word_key(w.lower()) == noun_stem for w in m.group(1).split()):
             continue
         clause = re.split(r"[.;:]\s|, (?:said|says|according)", text[m.end():])[0]
         stated = _STATED.search(clause)
@@ -135,18 +136,18 @@ def _parts_of_totals(sentence: str, focus: str | None) -> list[tuple[re.Match[st
     out = []
     for m in _PART_OF_TOTAL.finditer(sentence):
         words = m.group(3).split()
-        noun = next((w for w in words if focus and stem(w.lower()) == focus), None if focus else words[0])
+        noun = next((w for w in words if focus and word_key(w.lower()) == focus), None if focus else words[0])
         if noun:
             out.append((m, m.start(3), m.group(1), m.group(2), noun))
     for m in _OF_THEM.finditer(sentence):
-        if m.group("noun") and not (focus and stem(m.group("noun").lower()) == focus):
+        if m.group("noun") and not (focus and word_key(m.group("noun").lower()) == focus):
             continue  # "17 of the trucks": of the count of trucks given before
         earlier = [n for n in NUMBER.finditer(sentence[:m.start()])
-                   if focus and any(stem(w.lower()) == focus for w in
+                   if focus and any(word_key(w.lower()) == focus for w in
                                     re.findall(r"[A-Za-z][\w'-]*", sentence[n.end():n.end() + 40])[:3])]
         if earlier:
             noun = next(w for w in re.findall(r"[A-Za-z][\w'-]*", sentence[earlier[-1].end():])
-                        if stem(w.lower()) == focus)
+                        if word_key(w.lower()) == focus)
             out.append((m, m.end(), m.group(1), earlier[-1].group(1), noun))
     return out
 
@@ -194,7 +195,7 @@ def remainder(sentence: str, focus: str | None, negated: bool = False,
         clause = re.split(r"[,;]\s|\.\s", sentence[after:])[0]
         lead = re.split(r"[,;]\s|\.\s", sentence[max(0, m.start() - 40):m.start()])[-1]
         if negated == bool(NEGATION.search(clause) or NEGATION.search(lead)):
-            said = {stem(t.lower()) for t in re.findall(r"[A-Za-z][\w'-]*", f"{lead} {clause}")}
+            said = {word_key(t.lower()) for t in re.findall(r"[A-Za-z][\w'-]*", f"{lead} {clause}")}
             if negated or (predicate and _kin(predicate, said, _SAME)):
                 continue  # the sentence counts what the question asks about
             if predicate and predicate not in _PLAIN and not _kin(predicate, said, _OPPOSITE):

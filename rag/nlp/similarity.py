@@ -3,12 +3,13 @@ kept) and word-trigram Jaccard, which finds syndicated copies of one paragraph."
 
 from __future__ import annotations
 
-from rag.nlp.text import STOPWORDS, stem, tokens
+from rag.nlp.lexicon import word_key
+from rag.nlp.text import STOPWORDS, tokens
 
 
 def bm25_tokens(text: str) -> list[str]:
     """Stemmed tokens without stopwords; numbers kept (they matter in briefings)."""
-    return [stem(t) for t in tokens(text) if t not in STOPWORDS]
+    return [word_key(t) for t in tokens(text) if t not in STOPWORDS]
 
 
 def shingles(text: str) -> set[str]:

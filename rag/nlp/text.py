@@ -95,35 +95,13 @@ def _snowball() -> Any:
 
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Snowball (Porter 2) stem of a lower-case word, so forms of one word match; words that
-    reports use for one thing share a stem (``lexicon.GROUPS``).
+    """Snowball (Porter 2) stem of a lower-case word, so forms of one word match. Synonyms are not
+    folded here: that is ``lexicon.word_key``'s explicit step.
 
-    >>> [stem(w) for w in ["camps", "fired", "fire", "negotiators", "lorries", "non-combatants"]]
-    ['camp', 'fire', 'fire', 'negoti', 'truck', 'civilian']
+    >>> [stem(w) for w in ["camps", "fired", "fire", "negotiators", "lorries"]]
+    ['camp', 'fire', 'fire', 'negoti', 'lorri']
     """
-    s = raw_stem(word)
-    return _canonical().get(s, s)
-
-
-def raw_stem(word: str) -> str:
-    """The Snowball stem alone."""
     return str(_snowball().stemWord(word))
-
-
-@functools.lru_cache(maxsize=1)
-def _canonical() -> dict[str, str]:
-    from rag.nlp.lexicon import canonical_stems
-
-    return canonical_stems()
-
-
-def content_terms(text: str) -> list[str]:
-    """Stemmed tokens that carry meaning (no stopwords), in order, without repeats."""
-    seen: dict[str, None] = {}
-    for t in tokens(text):
-        if t not in STOPWORDS and not t.isdigit():
-            seen.setdefault(stem(t), None)
-    return list(seen)
 
 
 _NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.nlp.lexicon import phrases
+from rag.nlp.lexicon import content_terms, phrases, word_key
 from rag.nlp.numbers import NEGATION
-from rag.nlp.text import STOPWORDS, content_terms, stem, tokens
+from rag.nlp.text import STOPWORDS, tokens
 
 _TYPES: tuple[tuple[str, str], ...] = (
     ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"
@@ -118,7 +118,7 @@ def analyse(text: str) -> Question:
                   r"(?:(?:in|at|on|from|to|for|across|by|with|among|of|between)\s+)?(?=how (?:many|much)\b)", "", main)
     qtype = next((name for name, pat in _TYPES if re.search(pat, main) or re.search(pat, low)), "factoid")
     focus = _focus(t, qtype)
-    return Question(text=t, qtype=qtype, terms=tuple(question_terms(t)), focus=stem(focus) if focus else None,
+    return Question(text=t, qtype=qtype, terms=tuple(question_terms(t)), focus=word_key(focus) if focus else None,
                     focus_word=focus,
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     negated=bool(NEGATION.search(t)) and qtype == "numeric",

@@ -22,8 +22,9 @@ from rag.index.filters import Filters
 from rag.index.store import ChunkStore
 from rag.ingest.versions import figures
 from rag.models import Chunk, ScoredChunk, context_prefix
+from rag.nlp.lexicon import word_key
 from rag.nlp.similarity import bm25_tokens, jaccard, shingles
-from rag.nlp.text import stem, tokens
+from rag.nlp.text import tokens
 from rag.query.question import analyse
 from rag.settings import Settings
 
@@ -146,7 +147,7 @@ class HybridRetriever:
                 e["score"] += 1.0 / (self.settings.rrf_k + rank)
                 e[kind] = rank
         asked = analyse(query)
-        names = [{stem(t) for t in tokens(n)} for n in asked.names]
+        names = [{word_key(t) for t in tokens(n)} for n in asked.names]
         if names:  # entity-aware: passages of articles that mention what the question names come first
             for e in fused.values():
                 terms = bm25.article_terms.get(e["chunk"].article_id, set())

@@ -23,7 +23,7 @@ import gradio as gr
 from rag.assistant import Assistant
 from rag.errors import BriefingError, InvalidQuestionError
 from rag.insights.places import Gazetteer, Place, gazetteer
-from rag.ui import render
+from rag.ui import render, render_insights
 
 log = logging.getLogger(__name__)
 _FAILED = "Something went wrong; the details are in the server log. Try again."
@@ -88,7 +88,7 @@ class InsightTabs:
                               actor=self._text(actor, "actor"))
         except Exception as exc:
             return None, _error(exc)
-        return timeline_figure(events), render.timeline_html(events)
+        return timeline_figure(events), render_insights.timeline_html(events)
 
     def show_map(self, question: str) -> str:
         from rag.insights.places import places, places_for
@@ -96,17 +96,17 @@ class InsightTabs:
         try:
             q = self._text(question, "question")
             found = [p.place for p in places_for(self.assistant, q)] if q else places(self.assistant)
-            return render.places_html(found, map_svg(found), outside_view(found))
+            return render_insights.places_html(found, map_svg(found), outside_view(found))
         except Exception as exc:
             return _error(exc)
 
     def write_brief(self, since: str, place: str) -> str:
         from rag.insights.briefing import brief
-        from rag.ui.app import parse_day
+        from rag.ui.input import parse_day
 
         try:
             day = parse_day(since, "“since”")
-            return render.briefing_html(brief(self.assistant, since=day, place=self._text(place, "place")))
+            return render_insights.briefing_html(brief(self.assistant, since=day, place=self._text(place, "place")))
         except Exception as exc:
             return _error(exc)
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from rag.nlp.dates import MONTHS, WEEKDAYS, has_temporal
+from rag.nlp.lexicon import word_key
 from rag.nlp.names import NOT_NAMES, person_names
 from rag.nlp.numbers import NAME_LIST, has_number, number_before
-from rag.nlp.text import STOPWORDS, stem, tokens
+from rag.nlp.text import STOPWORDS, tokens
 from rag.query.question import Question
 
 _CAUSAL = re.compile(r"\b(because|due to|owing to|as a result|following|after|since|amid|so that|in order to|"
@@ -43,7 +44,7 @@ def type_fit(q: Question, sent: str) -> float:
         if not spans:
             return -1.0
         # "a 72-hour humanitarian pause": the duration of what the question names, not of something else
-        near = {stem(w) for m in spans for w in tokens(sent[max(0, m.start() - 40):m.end() + 40])}
+        near = {word_key(w) for m in spans for w in tokens(sent[max(0, m.start() - 40):m.end() + 40])}
         return 1.0 if near & set(q.terms) else 0.5
     if q.qtype == "numeric":
         if q.focus and number_before(sent, q.focus):
@@ -128,7 +129,7 @@ def rank_conflict(q: Question, sentence: str) -> bool:
     if before and before not in _RANKS | STOPWORDS | asked:
         # a "defence minister" is not the "foreign minister" the sentence names
         kinds = {w for w in said if w not in _RANKS | STOPWORDS}
-        return bool(kinds) and stem(before) not in {stem(w) for w in tokens(sentence)}
+        return bool(kinds) and word_key(before) not in {word_key(w) for w in tokens(sentence)}
     wanted = before if before in _RANKS else None
     if wanted is None:
         return False
@@ -140,7 +141,7 @@ def rank_conflict(q: Question, sentence: str) -> bool:
 def predicate(q: Question) -> str | None:
     """The first content term after the counted noun: 'how many people were KILLED in ...'."""
     words = tokens(q.text)
-    stems = [stem(w) for w in words]
+    stems = [word_key(w) for w in words]
     if q.focus not in stems:
         return None
     names = {t.lower() for n in q.names for t in n.split()}

@@ -13,7 +13,6 @@ patterns of ``numbers.py``, with the arithmetic shown. It does not retrieve.
 from __future__ import annotations
 
 import dataclasses
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,13 +20,15 @@ from datetime import date
 
 import numpy as np
 
-from rag.answer.extractive.answer_types import named, predicate, type_fit
+from rag.answer.extractive.answer_types import named, predicate
+from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.derive import Derived, add_up, derive, difference, overlap, reading_order
+from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
 from rag.cite.citations import INSTRUCTION, make_citation
 from rag.index.embeddings import SentenceEncoder
-from rag.models import Chunk, Citation, ScoredChunk, format_date
+from rag.models import Citation, ScoredChunk, format_date
 from rag.nlp.dates import annotate_relative_dates, has_temporal
-from rag.nlp.lexicon import phrases
+from rag.nlp.lexicon import phrases, word_key
 from rag.nlp.numbers import (
     NUMBER,
     counted_as,
@@ -35,27 +36,9 @@ from rag.nlp.numbers import (
     remainder,
     same_action,
 )
-from rag.nlp.text import sentence_spans, stem, tokens
+from rag.nlp.text import sentence_spans, tokens
 from rag.prompts import Prompt
 from rag.query.question import Question, question_terms
-
-# Sentence-ranking weights: a logistic regression fit by bench/fit_ranker.py on the seed set and
-# tests/data/questions.jsonl (label: the sentence holds an evidence quote). Scores are log-odds.
-WEIGHTS = {"sim": 2.152, "coverage": 2.048, "title_coverage": 0.563, "key_term": 1.97, "rank": 2.678,
-           "type_fit": 1.233, "window": 0.641, "lede": -0.407, "length": 0.285, "sim_gap": 1.73}
-BIAS = -4.293
-
-
-@dataclass(frozen=True)
-class Candidate:
-    chunk: Chunk
-    rank: int
-    start: int  # offsets into the article text
-    end: int
-    text: str
-    score: float = 0.0
-    covered: frozenset[str] = frozenset()
-    features: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,29 +47,6 @@ class Extracted:
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""
-
-
-FEATURES = ("sim", "coverage", "title_coverage", "key_term", "rank", "type_fit", "window", "lede", "length", "sim_gap")
-
-
-def features(q: Question, c: Candidate, stems: set[str], sim: float, best_sim: float, weights: dict[str, float],
-             key: str | None) -> dict[str, float]:
-    """The ranker's inputs for one candidate; ``stems`` are its words' stems (phrases rewritten)."""
-    title = {stem(t) for t in tokens(c.chunk.title)}
-    total = sum(weights.values()) or 1.0
-    covered = [t for t in weights if t in stems]
-    return {
-        "sim": sim,
-        "coverage": sum(weights[t] for t in covered) / total,
-        "title_coverage": sum(weights[t] for t in weights if t not in stems and t in title) / total,
-        "key_term": 1.0 if key and key in stems else 0.0,
-        "rank": 1.0 / (1 + c.rank),
-        "type_fit": type_fit(q, c.text),
-        "window": 1.0 if "\n" not in c.text and len(list(sentence_spans(c.text))) > 1 else 0.0,
-        "lede": 1.0 if c.start == 0 else 0.0,
-        "length": len(c.text) / 200.0,
-        "sim_gap": sim - best_sim,
-    }
 
 
 def _owner_named(q: Question, sentence: str) -> bool:
@@ -101,7 +61,7 @@ _ANY_ROLE = frozenset(["official", "officials", "person", "people", "man", "woma
 
 
 def _stems(text: str) -> set[str]:
-    return {stem(t) for t in tokens(text)}
+    return {word_key(t) for t in tokens(text)}
 
 
 class ExtractiveAnswerer:
@@ -141,7 +101,7 @@ class ExtractiveAnswerer:
         qvec = self.encoder.query(query)
         sims = self.encoder.encode([c.text for c in cands]) @ qvec
         weights = {t: self.idf(t) for t in question_terms(query)}
-        present = set().union(*({stem(t) for t in tokens(sc.chunk.text)} for sc in retrieved))
+        present = set().union(*({word_key(t) for t in tokens(sc.chunk.text)} for sc in retrieved))
         key = max((t for t in weights if t in present), key=lambda t: weights[t], default=None)
         best_sim = float(np.max(sims))
         scored = []
@@ -157,9 +117,9 @@ class ExtractiveAnswerer:
         """A reason to abstain that needs no scoring: the question's subject is not in the passages."""
         present: set[str] = set()
         for sc in retrieved:
-            present.update(stem(t) for t in tokens(sc.chunk.title + " " + sc.chunk.text))
+            present.update(word_key(t) for t in tokens(sc.chunk.title + " " + sc.chunk.text))
         for name in q.names:
-            parts = [stem(t) for t in tokens(name)]
+            parts = [word_key(t) for t in tokens(name)]
             if parts and not any(p in present for p in parts):
                 return f" They do not mention {name}."
         if q.focus and q.focus not in present and q.qtype == "who":
@@ -195,7 +155,7 @@ class ExtractiveAnswerer:
         top = cands[:5]
         if q.names and self.article_terms is not None:
             # the answer comes from an article about what the question names ("the convoy from X")
-            names = [{stem(t) for t in tokens(n)} for n in q.names]
+            names = [{word_key(t) for t in tokens(n)} for n in q.names]
             about = [c for c in cands if all(n & self.article_terms(c.chunk.article_id) for n in names)]
             if about:
                 cands = about
@@ -212,7 +172,7 @@ class ExtractiveAnswerer:
         attribute = _ATTRIBUTE.match(q.text)
         if q.qtype == "factoid" and attribute and not q.define and attribute.group(1).lower() != "name":
             # "what is the annual budget of X": a sentence about a budget
-            top = [c for c in cands[:5] if stem(attribute.group(1).lower()) in _stems(c.text)]
+            top = [c for c in cands[:5] if word_key(attribute.group(1).lower()) in _stems(c.text)]
             if not top:
                 return [], f" No passage gives the {attribute.group(1).lower()} asked about."
         if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
@@ -233,7 +193,7 @@ class ExtractiveAnswerer:
             if not top:
                 return [], ""  # a count of something no top passage counts
             pred = predicate(q)
-            if pred and not any(pred in {stem(t) for t in tokens(c.text)} for c in top[:1]):
+            if pred and not any(pred in {word_key(t) for t in tokens(c.text)} for c in top[:1]):
                 return [], ""  # the number counts something else ("displaced", not "killed")
         return top, None
 
@@ -317,11 +277,6 @@ def same_verb(q: Question, sentence: str) -> bool:
     """The sentence counts the asked-about noun under a verb the question uses (or none)."""
     verb = counted_as(sentence, q.focus) if q.focus else None
     return verb is None or verb in q.terms or any(same_action(verb, t) for t in q.terms)
-
-
-def probability(score: float) -> float:
-    """Log-odds to probability."""
-    return 1.0 / (1.0 + math.exp(-score))
 
 
 def numbers_in(text: str) -> list[str]:

@@ -10,10 +10,11 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rag.answer.extractive.answer_types import predicate
+from rag.answer.extractive.candidate import Candidate
 from rag.nlp.dates import ELAPSED, elapsed
+from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import (
     MONEY_GAP,
     NUMBER,
@@ -27,14 +28,11 @@ from rag.nlp.numbers import (
     remainder,
     to_number,
 )
-from rag.nlp.text import STOPWORDS, sentence_spans, stem, tokens
+from rag.nlp.text import STOPWORDS, sentence_spans, tokens
 from rag.query.question import Question
 
-if TYPE_CHECKING:
-    from rag.answer.extractive.answerer import Candidate
-
 _TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
-Derived = tuple[Derivation, tuple["Candidate", ...]]  # a derived figure and the sentences holding its operands
+Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
 _SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
                   r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
 _HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
@@ -58,7 +56,7 @@ def derive(q: Question, top: Sequence[Candidate]) -> Derived | None:
             if before and (d := remainder(before.text, q.focus, q.negated, pred)):
                 c = before
         elif q.focus and not any(number_before(x.text, q.focus) for x in top):
-            noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+            noun = next((w for w in tokens(q.text) if word_key(w) == q.focus), q.focus)
             d = list_count(c.text, noun)
         else:
             d = None
@@ -92,7 +90,7 @@ def add_up(q: Question, top: Sequence[Candidate]) -> Derived | None:
     if len(parts) < n or any(v is None for v in values):
         return None
     total = sum(v for v in values if v is not None)
-    noun = next((w for w in tokens(q.text) if stem(w) == q.focus), q.focus)
+    noun = next((w for w in tokens(q.text) if word_key(w) == q.focus), q.focus)
     expression = " + ".join(fmt(v) for v in values if v is not None) + f" = {fmt(total)} {noun}"
     return Derivation(total, expression, tuple(f for f, _ in parts)), tuple(c for _, c in parts)
 
@@ -130,7 +128,7 @@ _NOT_A_COUNT = re.compile(r"^\s*(?:percent|per cent|%|km|kilomet|metre|meter|hou
 def _main_figure(text: str) -> tuple[str, float, str] | None:
     """The first count in the sentence, as (written figure, value, counted noun as written)."""
     named = re.search(r"\b(?:number|total|tally|count) of ([A-Za-z][\w'-]*)", text)
-    stated = number_of(text, stem(named.group(1).lower())) if named else None  # "the number of people ... to N"
+    stated = number_of(text, word_key(named.group(1).lower())) if named else None  # "the number of people ... to N"
     if named and stated and (value := to_number(stated)) is not None:
         return stated, value, named.group(1)
     for m in NUMBER.finditer(text):
@@ -150,22 +148,22 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     both sentences speak of what the question names and count the same noun."""
     if not q.compares:
         return None
-    names = {stem(t) for n in q.names for t in tokens(n)}
-    generic = {stem(w) for w in _NOT_CONCEPT} | names
+    names = {word_key(t) for n in q.names for t in tokens(n)}
+    generic = {word_key(w) for w in _NOT_CONCEPT} | names
     concept = {t for t in q.terms if t not in generic} or {t for t in q.terms if t in names}
     for c in top[:3]:  # one sentence that gives both: "imports fell from 42,000 tonnes in April to 6,500"
         stated = from_to(c.text)
-        if stated and concept & {stem(t) for t in tokens(c.text)}:
+        if stated and concept & {word_key(t) for t in tokens(c.text)}:
             return stated, (c,)
     figures = []
     for c in top:
         found = _main_figure(c.text)
-        if found and c.chunk.published and concept & {stem(t) for t in tokens(c.text)}:
+        if found and c.chunk.published and concept & {word_key(t) for t in tokens(c.text)}:
             figures.append((c.chunk.published, found, c))
     if not figures:
         return None
-    noun = stem(figures[0][1][2].lower())  # the best sentence's count decides what is compared
-    same = sorted((f for f in figures if stem(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
+    noun = word_key(figures[0][1][2].lower())  # the best sentence's count decides what is compared
+    same = sorted((f for f in figures if word_key(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
     (d0, (w0, v0, _), c0), (d1, (w1, v1, word), c1) = same[0], same[-1]
     if d0 == d1 or v0 == v1:
         return None
