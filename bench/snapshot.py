@@ -4,6 +4,8 @@ corpus for the timeline, briefing and places views.
 
     python bench/snapshot.py OUT_DIR             # then: diff -r BEFORE_DIR OUT_DIR
 
+Article and chunk ids are left out: they hash the checkout's absolute path.
+
 Sets: the seed questions, tests/data/questions.jsonl, every tests/data/holdout*/ and every split
 of tests/data/news. A sealed split is written as a digest of its answers and a count only, so the
 comparison covers it without anyone reading its per-question output.
@@ -36,10 +38,17 @@ def question_sets() -> list[tuple[str, Path, Path]]:
     return [s for s in sets if s[1].exists()]
 
 
+def without_ids(x: Any) -> Any:
+    """Article and chunk ids hash the file's absolute path, so two checkouts differ in them alone."""
+    if isinstance(x, dict):
+        return {k: without_ids(v) for k, v in x.items() if k not in ("article_id", "chunk_id")}
+    return [without_ids(v) for v in x] if isinstance(x, list) else x
+
+
 def canonical(answer: Any) -> dict[str, Any]:
     return {"text": answer.text, "abstained": answer.abstained, "notice": answer.notice,
             "answerer": answer.answerer, "flags": [f.reason for f in answer.flags],
-            "citations": [{**c.to_dict(), "support": round(c.support, 4)} for c in answer.citations]}
+            "citations": [without_ids({**c.to_dict(), "support": round(c.support, 4)}) for c in answer.citations]}
 
 
 def assistant_for(corpus: Path, tmp: str, embeddings: Any) -> Any:
@@ -79,9 +88,9 @@ def views(corpus: Path, embeddings: Any) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         a = assistant_for(corpus, tmp, embeddings)
         b = brief(a)
-        return {"timeline": [e.to_dict() for e in timeline(a)],
+        return without_ids({"timeline": [e.to_dict() for e in timeline(a)],
                 "timeline_query": [e.to_dict() for e in timeline(a, query="aid convoy")],
-                "brief": b.to_dict(), "places": [p.to_dict() for p in places(a)]}
+                "brief": b.to_dict(), "places": [p.to_dict() for p in places(a)]})
 
 
 def main(argv: list[str] | None = None) -> int:

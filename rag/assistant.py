@@ -22,12 +22,13 @@ from langchain_core.embeddings import Embeddings
 
 from rag.answer.chronicle import answer_dated
 from rag.answer.extractive.answerer import ExtractiveAnswerer
+from rag.answer.trace import plan, trace_candidates, with_route
 from rag.errors import LLMError
 from rag.index.embeddings import SentenceEncoder
 from rag.index.filters import Filters
 from rag.ingest.loaders import load_text
 from rag.ingest.pipeline import Ingestor, Progress
-from rag.models import Answer, ArticleInfo, Chunk, IndexHealth, IngestReport, ScoredChunk
+from rag.models import Answer, ArticleInfo, Chunk, IndexHealth, IngestReport, ScoredChunk, Trace
 from rag.nlp.dates import FUTURE
 from rag.prompts import load_prompts
 from rag.query.condense import History, analysed, as_turns, condense
@@ -175,10 +176,12 @@ class Assistant:
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
-        result, _ = self.extractive.answer(analysed(q, standalone), standalone, retrieved, empty_index=empty)
+        question = analysed(q, standalone)
+        result, cands = self.extractive.answer(question, standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
+        trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
-                        retrieved=tuple(retrieved), standalone_question=standalone)
+                        retrieved=tuple(retrieved), standalone_question=standalone, trace=trace)
         return answer, timings
 
     def _from_generated(self, q: str, g: Generated, history: History | None, filters: Filters) -> Answer:
@@ -252,6 +255,11 @@ class Assistant:
                 answer = self._fallback(q, exc, history, filters)
         else:
             answer, timings = self._extractive(q, history, filters)
+        if frame is not None:
+            route = "dated list" if frame.events else f"{answer.answerer}, in a time window"
+            answer = with_route(answer, route, **plan(None, answer.standalone_question or q, filters, frame))
+        elif self.generative is not None:
+            answer = with_route(answer, answer.answerer)
         timings["total_ms"] = (time.perf_counter() - t0) * 1e3
         answer = dataclasses.replace(answer, timings=timings)
         log.info("ask chars=%d answerer=%s abstained=%s citations=%d flags=%d total_ms=%.0f", len(q), answer.answerer,

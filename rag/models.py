@@ -99,6 +99,33 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class TraceCandidate:
+    """One scored candidate sentence: where it is, its log-odds score, probability and features."""
+
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    probability: float
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Trace:
+    """How an answer was decided, for diagnosing a wrong one without a debugger: the route taken,
+    the question plan, the best-scored candidates, and the gate or threshold that decided."""
+
+    route: str  # "extractive", "extractive in a time window", "dated list", "llm"
+    plan: dict[str, Any]
+    candidates: tuple[TraceCandidate, ...] = ()
+    decided_by: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str  # with [n] markers
@@ -110,6 +137,7 @@ class Answer:
     answerer: str = "extractive"
     flags: tuple[Flag, ...] = ()
     notice: str = ""  # e.g. "LLM server unreachable; extractive answer shown"
+    trace: Trace | None = None  # how it was decided (route, plan, candidates, deciding gate)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +155,7 @@ class Answer:
                 for s in self.retrieved
             ],
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
+            "trace": self.trace.to_dict() if self.trace else None,
         }
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m rag ingest|ask|eval|check|dataset|list|remove|timeline|brief|places|serve.
+"""Command line: python -m rag ingest|ask|explain|eval|check|dataset|list|remove|timeline|brief|places|serve.
 Errors become one-line messages here (exit 1 for a user error, 2 for bad usage or a bad RAG_* setting);
 no tracebacks for expected problems."""
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from rag import logs
+from rag.cli.explain import cmd_explain
 from rag.cli.views import cmd_brief, cmd_places, cmd_timeline
 from rag.errors import BriefingError, SettingsError
 
@@ -199,6 +200,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="+")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("explain", help="ask, and show how the answer was decided (plan, passages, candidates, gate)")
+    s.add_argument("question", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_explain)
     s = sub.add_parser("eval", help="run a question set and report metrics")
     s.add_argument("questions")
     s.add_argument("--corpus", help="index this folder alone in a fresh temporary store")

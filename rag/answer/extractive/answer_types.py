@@ -10,7 +10,7 @@ import re
 from rag.nlp.dates import MONTHS, WEEKDAYS, has_temporal
 from rag.nlp.lexicon import word_key
 from rag.nlp.names import NOT_NAMES, person_names
-from rag.nlp.numbers import NAME_LIST, has_number, number_before
+from rag.nlp.numbers import NAME_LIST, NUMBER, counted_as, has_number, number_before, same_action
 from rag.nlp.text import STOPWORDS, tokens
 from rag.query.question import Question
 
@@ -161,3 +161,13 @@ def predicate(q: Question) -> str | None:
 _AUXILIARY = frozenset("""
     is are was were be been being have has had do does did still not never no longer yet get got
 """.split())  # noqa: SIM905
+
+
+def same_verb(q: Question, sentence: str) -> bool:
+    """The sentence counts the asked-about noun under a verb the question uses (or none)."""
+    verb = counted_as(sentence, q.focus) if q.focus else None
+    return verb is None or verb in q.terms or any(same_action(verb, t) for t in q.terms)
+
+
+def numbers_in(text: str) -> list[str]:
+    return [m.group(1).lower() for m in NUMBER.finditer(text)]

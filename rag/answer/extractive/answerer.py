@@ -20,7 +20,7 @@ from datetime import date
 
 import numpy as np
 
-from rag.answer.extractive.answer_types import named, predicate
+from rag.answer.extractive.answer_types import named, numbers_in, predicate, same_verb
 from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.derive import Derived, add_up, derive, difference, overlap, reading_order
 from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
@@ -30,11 +30,8 @@ from rag.models import Citation, ScoredChunk, format_date
 from rag.nlp.dates import annotate_relative_dates, has_temporal
 from rag.nlp.lexicon import phrases, word_key
 from rag.nlp.numbers import (
-    NUMBER,
-    counted_as,
     number_before,
     remainder,
-    same_action,
 )
 from rag.nlp.text import sentence_spans, tokens
 from rag.prompts import Prompt
@@ -47,6 +44,7 @@ class Extracted:
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""
+    decided_by: str = ""  # the gate or threshold that decided, for Answer.trace
 
 
 def _owner_named(q: Question, sentence: str) -> bool:
@@ -128,22 +126,43 @@ class ExtractiveAnswerer:
 
     def answer(self, q: Question, query: str, retrieved: Sequence[ScoredChunk],
                empty_index: bool = False) -> tuple[Extracted, list[Candidate]]:
+        steps: list[str] = []  # what decided, in order, for Answer.trace
         if empty_index:
             reason: str | None = " No article is indexed yet: add articles first."
+            steps.append("abstain: the index is empty")
+        elif not retrieved:
+            reason = " No indexed passage matches the question."
+            steps.append("abstain: nothing retrieved")
         else:
-            reason = self.missing(q, retrieved) if retrieved else " No indexed passage matches the question."
+            reason = self.missing(q, retrieved)
+            if reason:
+                steps.append(f"abstain: the passages do not mention the question's subject ({reason.strip()})")
         cands = self.candidates(q, query, retrieved) if retrieved else []
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
             derivation = difference(q, cands[:8]) or derive(q, cands[:3]) or add_up(q, cands[:6])
+            if derivation:
+                steps.append(f"derived: {derivation[0].expression}")
         if reason is None and derivation is None:
+            before = len(cands)
             cands, reason = self._gate(q, cands)
+            if reason is not None:
+                steps.append(f"abstain: the {q.qtype} answer-type gate kept no candidate ({reason.strip() or '-'})")
+            elif len(cands) != before:
+                steps.append(f"the {q.qtype} answer-type gate kept {len(cands)} of {before} candidates")
         spelled_out = q.define and cands and (cands[0].features or {}).get("type_fit", 0.0) > 0  # "X (ABC)"
-        if reason is None and (not cands or (probability(cands[0].score) < self.threshold and not spelled_out)):
+        best = probability(cands[0].score) if cands else None
+        if reason is None and (best is None or (best < self.threshold and not spelled_out)):
             reason = ""
+            steps.append(f"abstain: best probability {'none' if best is None else f'{best:.2f}'} "
+                         f"< threshold {self.threshold}")
         if reason is not None:
-            return Extracted(self.prompts["abstain"].render(reason=reason), (), True, reason.strip()), cands
-        return self._compose(q, cands, derivation), cands
+            text = self.prompts["abstain"].render(reason=reason)
+            return Extracted(text, (), True, reason.strip(), "; ".join(steps)), cands
+        if not derivation:
+            steps.append(f"answered: best probability {best:.2f} >= threshold {self.threshold}"
+                         if best is not None and best >= self.threshold else "answered: a definition spelled out")
+        return dataclasses.replace(self._compose(q, cands, derivation), decided_by="; ".join(steps)), cands
 
     @staticmethod
     def _in_role(q: Question, c: Candidate) -> bool:
@@ -271,13 +290,3 @@ _ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # 
 _THAT_DAY = re.compile(r"\b(?:that|the same|the following|the next) (?:day|morning|afternoon|evening|night)\b"
                        r"|\blater that\b", re.I)  # a time that points back to the sentence before
 _PRONOUN_START = re.compile(r"^(?:(?:It|They|He|She|This|That|These|Those|The move|The decision)\b|[\"“])")
-
-
-def same_verb(q: Question, sentence: str) -> bool:
-    """The sentence counts the asked-about noun under a verb the question uses (or none)."""
-    verb = counted_as(sentence, q.focus) if q.focus else None
-    return verb is None or verb in q.terms or any(same_action(verb, t) for t in q.terms)
-
-
-def numbers_in(text: str) -> list[str]:
-    return [m.group(1).lower() for m in NUMBER.finditer(text)]
