@@ -20,7 +20,8 @@ def render_trace(answer: Any, width: int = 110) -> str:
     lines += [f"  {k}: {v}" for k, v in t.plan.items()]
     lines.append("retrieved (fused score, dense rank, bm25 rank):")
     for i, s in enumerate(answer.retrieved, start=1):
-        ranks = f"dense {s.dense_rank if s.dense_rank is not None else '-'}, bm25 {s.bm25_rank if s.bm25_rank is not None else '-'}"
+        dense, bm25 = ("-" if r is None else r for r in (s.dense_rank, s.bm25_rank))
+        ranks = f"dense {dense}, bm25 {bm25}"
         lines.append(f"  {i:>2}. {s.score:.4f} ({ranks})  {s.chunk.title[:50]} [{s.chunk.id}]")
         lines.append(f"      {s.chunk.text[:width].replace(chr(10), ' ')}")
     if t.candidates:
