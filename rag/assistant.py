@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.chronicle import answer_dated
 from rag.answer.extractive.answerer import ExtractiveAnswerer
 from rag.answer.trace import plan, trace_candidates, with_route
+from rag.cite.citations import audit
 from rag.errors import LLMError
 from rag.index.embeddings import SentenceEncoder
 from rag.index.filters import Filters
@@ -180,8 +181,10 @@ class Assistant:
         result, cands = self.extractive.answer(question, standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
+        flags = () if result.abstained else audit(result.text, result.citations, [s.chunk for s in retrieved],
+                                                  self.encoder)
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
-                        retrieved=tuple(retrieved), standalone_question=standalone, trace=trace)
+                        retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags)
         return answer, timings
 
     def _from_generated(self, q: str, g: Generated, history: History | None, filters: Filters) -> Answer:

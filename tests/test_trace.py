@@ -43,3 +43,17 @@ def test_explain_prints_the_trace(cli, capsys):
     assert main(["explain", "--json", "How many UN camps remain in Mali?"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["trace"]["plan"]["qtype"] == "numeric" and d["trace"]["candidates"][0]["features"]
+
+
+def test_the_verifier_audits_every_extractive_answer(corpus_assistant):
+    from rag.cite.citations import audit
+
+    a = corpus_assistant.ask("Why did the convoy leave without air support?")
+    assert a.answerer == "extractive" and a.citations and a.flags == ()  # a quoted sentence passes
+    chunks = [s.chunk for s in a.retrieved]
+    encoder = corpus_assistant.sentence_encoder()
+    assert audit(a.text, a.citations, chunks, encoder) == ()
+    quote = a.citations[0].quote
+    tampered = a.text.replace(quote, quote.rstrip(".") + " in 1999.")  # a figure no source holds
+    flags = audit(tampered, a.citations, chunks, encoder)
+    assert flags and flags[0].action == "flagged" and "1999" in flags[0].reason

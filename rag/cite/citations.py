@@ -1,11 +1,11 @@
 """The citation stage: number the sources, parse [n] markers, bounds-check them, verify that
 each sentence is supported by what it cites, and build ``Citation`` objects with quote spans.
 
-Support check for a sentence (used on every generated answer, and as a safety net on the
-extractive one): it must carry at least one in-range marker; every number, date and proper
-name in it must occur in the cited sources (arithmetic shown as "11 - 4 = 7" is accepted when
-the operands occur and the sum is right); and its similarity to the best cited sentence must
-clear a bar. The UI only renders what this stage returns.
+Support check for a sentence (``verify``: on every generated answer and briefing line, removing
+what fails; ``audit``: on every extractive answer, flagging what would fail): it must carry at
+least one in-range marker; every number, date and proper name in it must occur in the cited
+sources (arithmetic shown as "11 - 4 = 7" is accepted when the operands occur and the sum is
+right); and its similarity to the best cited sentence must clear a bar. The UI only renders what this stage returns.
 """
 
 from __future__ import annotations
@@ -211,3 +211,32 @@ def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | No
         stop = body[-1] if body[-1] in ".!?" else "."
         kept.append(f"{body.rstrip('.!?')} {''.join(marks)}{stop}")
     return Verified(" ".join(kept), tuple(citations.values()), tuple(flags))
+
+
+_END = re.compile(r"[.!?][\"”’)]*$|$")  # where a claim's marker goes: before its closing punctuation
+_TRAILING_MARKER = re.compile(r"([.!?][\"”’)]*)\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*?)+)(?=\s|$)")
+
+
+def _marked(claim: str, numbers: Sequence[int]) -> str:
+    marks = "".join(f"[{n}]" for n in numbers)
+    return _END.sub(lambda m: f" {marks}{m.group(0)}", claim, count=1) if numbers else claim
+
+
+def audit(text: str, citations: Sequence[Citation], chunks: Sequence[Chunk],
+          encoder: SentenceEncoder | None) -> tuple[Flag, ...]:
+    """The verifier run over an answer whose sentences are already chosen (the extractive one):
+    the same checks as ``verify``, but nothing is removed; what it would remove comes back as a
+    "flagged" ``Flag`` for the reader and the evaluation to see."""
+    # the extractive answer quotes each sentence whole, so its marker follows the full stop: "... camps. [1]"
+    claims = split_claims(_TRAILING_MARKER.sub(lambda m: f" {m.group(2)}{m.group(1)}", text))
+    # and a unit of two sentences ("X happened. It was forced ... [1]") carries one marker for both
+    for i in range(len(claims) - 2, -1, -1):
+        if not claims[i][1]:
+            claims[i] = (claims[i][0], claims[i + 1][1])
+    text = " ".join(_marked(claim, numbers) for claim, numbers in claims)
+    by_id = {c.id: c for c in chunks}
+    sources = [Source(c.number, by_id[c.chunk_id]) for c in citations if c.chunk_id in by_id]
+    if not sources:
+        return ()
+    return tuple(Flag(f.sentence, "flagged", f"the verifier would remove it: {f.reason}")
+                 for f in verify(text, sources, encoder).flags)
