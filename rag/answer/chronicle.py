@@ -1,7 +1,7 @@
 """Answers to "what happened after 1 November?" and "latest on Dorvan": a list of dated
 developments, each line quoting and citing its sentence, instead of one best passage.
 
-A period question lists the events the sources date inside the window (``rag.timeline``: one
+A period question lists the events the sources date inside the window (``rag.nlp.dates.find_dates``: one
 event per sentence with an explicit date, weekdays resolved), in date order, plans marked as
 such. A "latest" question lists what the newest sources say about the topic, newest first: dated
 events and, from the articles themselves, undated sentences carrying a number, a date or a named

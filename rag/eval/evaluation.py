@@ -14,7 +14,7 @@ shown result is wrong); the worst error the product can make. Unanswerable-answe
 unanswerable questions that got an answer. The baseline is run twice: at the tutorial's 1000/200
 and at our own mean passage length, so recall is compared at the same amount of text to read. A
 sealed report (``seal``) keeps aggregates only. It does not change the assistant; tables and
-Markdown reports are ``rag.eval_report``'s.
+Markdown reports are ``rag.eval.report``'s.
 """
 
 from __future__ import annotations

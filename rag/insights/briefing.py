@@ -7,13 +7,13 @@ centroid of all candidates (so the lines are about what the article set is about
 bonuses for numbers, actors, newer sources and a date of their own (a day more than a month; a
 bare year, mostly background, nothing); near-duplicates (``near_duplicate``, or almost the same
 vector) are skipped; each line is "<date> — <sentence verbatim> [n]", the date being the
-sentence's own event date when it has one (see ``rag.timeline``), else its article's. Newest
+sentence's own event date when it has one (see ``rag.nlp.dates.find_dates``), else its article's. Newest
 first, a plan ("a convoy on 12 April") counting from the day it was announced.
 ``since`` keeps sentences whose date (period end for a month or a year) is on or after it;
 ``place`` keeps sentences that name it.
 
 With an LLM configured (``view.chat_model()``), the model writes the briefing from the numbered
-candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.citations.verify``;
+candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.cite.citations.verify``;
 when no line verifies, or the server fails, the extractive briefing is returned with a notice.
 It does not merge facts across sentences, compute changes between figures, or translate.
 """

@@ -3,7 +3,7 @@ and a chart of them (matplotlib, Agg, no pyplot).
 
 An event is a sentence holding an explicit date expression: "on 3 April", "January 15", "9 March
 2024", "in June", "since August", "June 2023", "in 2016", "on Tuesday", "yesterday". Weekdays and
-yesterday/today are resolved with ``rag.dates.resolve_day``; the rest are found by regex (month
+yesterday/today are resolved with ``rag.nlp.dates.resolve_day``; the rest are found by regex (month
 names only when capitalised, a bare month or year only after a preposition, so "may" the verb and
 "2,000 troops" are not dates) and parsed with dateparser relative to the publication date. A date
 keeps its precision (day, month or year). A day or month without a year takes the year that puts

@@ -1,5 +1,8 @@
-"""Time in sentences: spot temporal expressions, and resolve relative days ("Wednesday",
-"yesterday") against the publication date of the article they appear in, with dateparser.
+"""Time in sentences, the one date finder: spot temporal expressions; resolve relative days
+("Wednesday", "yesterday") against the publication date of the article they appear in
+(``resolve_day``, plain calendar arithmetic); find explicit dates with their precision
+(``find_dates``: regexes locate them, dateparser reads them relative to the publication date);
+and the days between two dated days of one sentence (``elapsed``).
 
 >>> from datetime import date
 >>> annotate_relative_dates("The army said Wednesday it fired.", date(2023, 11, 9))

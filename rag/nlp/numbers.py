@@ -1,10 +1,12 @@
 """Numbers in sentences, and answers derived from them with the arithmetic shown.
 
-Two derivations, each only when the sentence states its operands plainly:
+Three derivations from one sentence, each only when the sentence states its operands plainly:
 - remainder: "had reopened four of its 11 clinics" asked as "how many are still closed" -> 11 - 4 = 7;
+- funding gap: "an appeal of $48 million has so far received $11.5 million" -> $36.5 million;
 - count of a list: "monitors from Norway, Chile, Senegal and Indonesia" asked as
-  "how many countries" -> 5 (the items named).
-When the pattern is not there, nothing is derived and the caller quotes the sentence.
+  "how many countries" -> 4 (the items named).
+When the pattern is not there, nothing is derived and the caller quotes the sentence. Figures
+across sentences or reports (sums, differences, elapsed days) are ``answer.extractive.derive``'s.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The time constraint of a question: "after 1 November", "since August", "before 2023",
 "between 1 and 8 November", "in October 2023", "in the last two weeks", "latest on Dorvan".
 
-Date expressions are found and parsed by ``rag.timeline.find_dates`` (regexes locate them,
+Date expressions are found and parsed by ``rag.nlp.dates.find_dates`` (regexes locate them,
 dateparser resolves them); this module reads the word in front of each one ("after", "since",
 "until", "between ... and", "in") and turns it into a window of days. Year-less dates and
 relative windows are resolved against a reference day: the publication date of the newest

@@ -1,16 +1,16 @@
 """The Gradio 6 UI around the public Assistant API: chat with streamed, cited answers and a
 sources panel, example questions, filters, adding / listing / removing articles, the Timeline,
-Map and Briefing tabs (``rag.ui_tabs``), and two API endpoints (``/ask``, ``/upload``) for
+Map and Briefing tabs (``rag.ui.tabs``), and two API endpoints (``/ask``, ``/upload``) for
 ``gradio_client``.
 
 It holds no retrieval or answering code: every question goes to ``Assistant.stream`` or
-``Assistant.ask``; HTML comes from the pure functions in ``rag.ui_render``, which escape
+``Assistant.ask``; HTML comes from the pure functions in ``rag.ui.render``, which escape
 everything that comes from articles or users. ``BriefingError``s (and bad filters or history)
 become short messages here (the edge) and one log line without a traceback; anything else is shown
 to the user as a generic line and its traceback goes to the log.
 
 Gradio keeps uploads under ``data_dir/tmp``, not in the shared system temp folder, and
-``ingest_files`` deletes its temporary copies (``rag.ui_uploads``).
+``ingest_files`` deletes its temporary copies (``rag.ui.uploads``).
 """
 
 import dataclasses
@@ -135,7 +135,7 @@ class BriefingUI:
                 gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
 
     def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
-        """Check and copy uploads to ``data_dir/uploads`` (``ui_uploads.stage``), delete Gradio's
+        """Check and copy uploads to ``data_dir/uploads`` (``uploads.stage``), delete Gradio's
         temporary copies, ingest; logs one line."""
         sources = [Path(str(item)) for item in files or []]
         upload_dir = (self.settings.data_dir / "uploads").resolve()

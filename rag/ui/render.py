@@ -3,7 +3,7 @@
 Everything that comes from an article or a user (titles, sources, passages, quotes, questions)
 goes through ``esc`` before it is put into markup, so an article holding ``<script>`` or
 ``<img onerror=...>`` is shown as text and never runs. The only markup here is our own.
-It does not call the Assistant, read files or know about Gradio; ``rag/ui.py`` does that.
+It does not call the Assistant, read files or know about Gradio; ``rag.ui.app`` does that.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ def _source_line(title: str, published: object, start: int, end: int) -> str:
 
 
 def timeline_html(events: Sequence[Any]) -> str:
-    """The events of ``rag.timeline`` as a table: date, the sentence, its source and offsets."""
+    """The events of ``rag.nlp.dates.find_dates`` as a table: date, the sentence, its source and offsets."""
     if not events:
         return '<div class="panel-empty">No dated events match. Clear the filters or add articles.</div>'
     rows = "".join(

@@ -1,11 +1,11 @@
 """The Timeline, Map and Briefing tabs of the Gradio UI, built inside ``ui.build_app``'s tabs.
 
-Each tab calls one public function (``rag.timeline.timeline``, ``rag.places.places`` /
-``places_for``, ``rag.briefing.brief``) and shows the result: the timeline as a matplotlib chart
+Each tab calls one public function (``rag.insights.timeline.timeline``, ``rag.insights.places.places`` /
+``places_for``, ``rag.insights.briefing.brief``) and shows the result: the timeline as a matplotlib chart
 (``gr.Plot``) over a table of cited events; the places as an SVG map drawn here (``map_svg``:
 graticule, gazetteer towns as faint dots that draw the land, linked points; no tiles, no CDN, so
 it works offline) over the list of places with the sentences naming them; the briefing as dated
-lines whose badges jump to the numbered sources. HTML comes from ``rag.ui_render``, which escapes
+lines whose badges jump to the numbered sources. HTML comes from ``rag.ui.render``, which escapes
 all article text. ``BriefingError``s and bad dates become short messages and one log line without a
 traceback; nothing else is shown.
 """

@@ -6,8 +6,9 @@ terms + a bonus or penalty for whether the sentence holds the kind of thing aske
 for "how many", a time for "when", a cause for "why", ...) + the retrieval rank of its chunk.
 It abstains (an Answer with ``abstained=True``) when a name the question asks about appears in
 no retrieved passage, when the thing a count or a "who is the X" asks about is absent, or when
-no sentence clears the calibrated bar. Counts and differences are derived only in the two plain
-patterns of ``numbers.py``, with the arithmetic shown. It does not retrieve.
+no sentence clears the calibrated bar. Figures the sources imply (remainders, sums, differences,
+funding gaps, counts of listed names, elapsed days) come from ``derive``, with the arithmetic
+shown. It does not retrieve, and records in ``Extracted.decided_by`` what decided.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Figures the sources imply but do not state, each with its arithmetic shown and every operand
 cited: the rest of a total ("11 - 4 = 7 bases remain"), a funding gap, days between two dates,
-a count of listed names, a sum across sentences. Only in the plain patterns of ``numbers.py``;
-when unsure, nothing is derived and the answerer quotes the source.
+a count of listed names, a sum across sentences, the change of one count between two reports
+("from 12 to 20", or two dated figures). One-sentence patterns are ``nlp.numbers``' and
+``nlp.dates.elapsed``; when unsure, nothing is derived and the answerer quotes the source.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ The model's reply never reaches the user unchecked: ``citations.verify`` drops s
 markers are out of range, whose numbers, dates or names are not in the cited passages, or which
 are too far from them; what was dropped is recorded as ``Flag``s. When nothing verified remains,
 or the server fails (down, timeout, HTTP error, malformed reply), it raises ``LLMError`` or
-returns ``None`` and the assistant falls back to the extractive answer. It does not load models.
+returns a ``Generated`` without text, and the assistant falls back to the extractive answer. It does not load models.
 """
 
 from __future__ import annotations
