@@ -32,7 +32,8 @@ from rag.ingest.pipeline import Ingestor, Progress
 from rag.models import Answer, ArticleInfo, Chunk, IndexHealth, IngestReport, ScoredChunk, Trace
 from rag.nlp.dates import FUTURE
 from rag.prompts import load_prompts
-from rag.query.condense import History, analysed, as_turns, condense
+from rag.query.condense import History
+from rag.query.plan import QueryPlan, plan_question
 from rag.query.timeframe import TimeFrame, follow_up_timeframe
 from rag.query.validate import check_history, check_question
 from rag.retrieval.hybrid import HybridRetriever
@@ -168,16 +169,17 @@ class Assistant:
     def _retrieve(self, query: str, filters: Filters | None) -> list[ScoredChunk]:
         return self.retriever.retrieve(query, self.encoder.query(query), filters=filters)
 
-    def _extractive(self, q: str, history: History | None, filters: Filters,
+    def _extractive(self, p: QueryPlan, filters: Filters,
                     standalone: str | None = None) -> tuple[Answer, dict[str, float]]:
         timings: dict[str, float] = {}
-        standalone = standalone or condense(q, history)
+        p = p.with_standalone(standalone) if standalone else p
+        q, standalone = p.question, p.standalone
         t = time.perf_counter()
-        retrieved = self._retrieve(standalone, filters)
+        retrieved = self.retriever.retrieve(standalone, self.encoder.query(standalone), filters=filters, asked=p.whole)
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
-        question = analysed(q, standalone)
+        question = p.analysis
         result, cands = self.extractive.answer(question, standalone, retrieved, empty_index=empty)
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
@@ -187,11 +189,11 @@ class Assistant:
                         retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags)
         return answer, timings
 
-    def _from_generated(self, q: str, g: Generated, history: History | None, filters: Filters) -> Answer:
+    def _from_generated(self, p: QueryPlan, g: Generated, filters: Filters) -> Answer:
         if g.text or g.abstained:
-            return Answer(question=q, text=g.text, citations=g.citations, abstained=g.abstained,
+            return Answer(question=p.question, text=g.text, citations=g.citations, abstained=g.abstained,
                           retrieved=g.retrieved, standalone_question=g.standalone, answerer="llm", flags=g.flags)
-        fallback, _ = self._extractive(q, history, filters, g.standalone)
+        fallback, _ = self._extractive(p, filters, g.standalone)
         return dataclasses.replace(fallback, answerer="extractive-fallback", flags=g.flags,
                                    notice="No sentence of the model's answer could be verified against the "
                                           "sources; showing the extractive answer instead.")
@@ -202,38 +204,37 @@ class Assistant:
         secret = key.get_secret_value() if key else os.environ.get("OPENAI_API_KEY")
         return text.replace(secret, "***") if secret else text
 
-    def _fallback(self, q: str, exc: LLMError, history: History | None, filters: Filters) -> Answer:
+    def _fallback(self, p: QueryPlan, exc: LLMError, filters: Filters) -> Answer:
         reason = self._redact(str(exc))
         log.warning("LLM failed, falling back to the extractive answer: %s", reason)
-        fallback, _ = self._extractive(q, history, filters)
+        fallback, _ = self._extractive(p, filters)
         return dataclasses.replace(fallback, answerer="extractive-fallback",
                                    notice=f"{reason}. Showing the extractive answer instead.")
 
-    def _timeframe(self, q: str, history: History | None) -> TimeFrame | None:
+    def _timeframe(self, p: QueryPlan) -> TimeFrame | None:
         """The time constraint of the question, resolved against the newest indexed article."""
+        q = p.question
         span = self.retriever.published_span()
-        frame = follow_up_timeframe(q, condense(q, history), span[1] if span else date.today())
+        frame = follow_up_timeframe(q, p.standalone, span[1] if span else date.today())
         if frame is None or frame.events:
             return frame
         if FUTURE.search(q):
             return None  # a plan ("what will happen in April") may be reported before its window
         return frame if any(frame.publication_window()) else None
 
-    def _within(self, q: str, history: History | None, frame: TimeFrame,
-                filters: Filters) -> tuple[Answer, dict[str, float]]:
+    def _within(self, p: QueryPlan, frame: TimeFrame, filters: Filters) -> tuple[Answer, dict[str, float]]:
         """A fact question with a time constraint, answered from the articles that can report it."""
         lo, hi = frame.publication_window()
         narrowed = Filters(filters.article_ids, max(filter(None, (lo, filters.date_from)), default=None),
                            min(filter(None, (hi, filters.date_to)), default=None))
         if self.generative is not None:
             try:
-                answer = self._from_generated(q, self.generative.answer(q, as_turns(history), narrowed), history,
-                                              narrowed)
-                timings: dict[str, float] = {}
+                generated = self.generative.answer(p.question, list(p.turns), narrowed)
+                answer, timings = self._from_generated(p, generated, narrowed), {}
             except LLMError as exc:
-                answer, timings = self._fallback(q, exc, history, narrowed), {}
+                answer, timings = self._fallback(p, exc, narrowed), {}
         else:
-            answer, timings = self._extractive(q, history, narrowed)
+            answer, timings = self._extractive(p, narrowed)
         note = f"Only articles that can report what happened {frame.label} were searched."
         return dataclasses.replace(answer, notice=" ".join(filter(None, (answer.notice, note)))), timings
 
@@ -245,19 +246,19 @@ class Assistant:
         self.warm_up()
         filters = Filters(tuple(article_ids), date_from, date_to)
         timings: dict[str, float] = {}
-        frame = self._timeframe(q, history)
+        p = plan_question(q, history)  # analysed once; every route below reads this plan
+        frame = self._timeframe(p)
         if frame is not None and frame.events:
             answer = answer_dated(self, q, frame, filters)
         elif frame is not None:
-            answer, timings = self._within(q, history, frame, filters)
+            answer, timings = self._within(p, frame, filters)
         elif self.generative is not None:
             try:
-                generated = self.generative.answer(q, as_turns(history), filters)
-                answer = self._from_generated(q, generated, history, filters)
+                answer = self._from_generated(p, self.generative.answer(q, list(p.turns), filters), filters)
             except LLMError as exc:
-                answer = self._fallback(q, exc, history, filters)
+                answer = self._fallback(p, exc, filters)
         else:
-            answer, timings = self._extractive(q, history, filters)
+            answer, timings = self._extractive(p, filters)
         if frame is not None:
             route = "dated list" if frame.events else f"{answer.answerer}, in a time window"
             answer = with_route(answer, route, **plan(None, answer.standalone_question or q, filters, frame))
@@ -276,7 +277,8 @@ class Assistant:
         q = self._check(question)
         history = self._check_history(history)
         self.warm_up()
-        if self.generative is None or self._timeframe(q, history) is not None:
+        p = plan_question(q, history)
+        if self.generative is None or self._timeframe(p) is not None:
             answer = self.ask(q, history, **kwargs)
             for i, w in enumerate(answer.text.split(" ")):
                 yield w if i == 0 else " " + w
@@ -286,13 +288,13 @@ class Assistant:
         filters = Filters(tuple(kwargs.get("article_ids", ())), kwargs.get("date_from"), kwargs.get("date_to"))
         try:
             final: Answer | None = None
-            for event in self.generative.stream(q, as_turns(history), filters):
+            for event in self.generative.stream(q, list(p.turns), filters):
                 if isinstance(event, str):
                     yield event
                 else:
-                    final = self._from_generated(q, event, history, filters)
+                    final = self._from_generated(p, event, filters)
             assert final is not None
         except LLMError as exc:
-            final = self._fallback(q, exc, history, filters)
+            final = self._fallback(p, exc, filters)
         yield dataclasses.replace(final, timings={"total_ms": (time.perf_counter() - t0) * 1e3})
 

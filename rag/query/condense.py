@@ -27,13 +27,14 @@ def as_turns(history: History | None) -> list[tuple[str, str]]:
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 
 
-def condense(question: str, history: History | None) -> str:
+def condense(question: str, history: History | None, own: Question | None = None) -> str:
     """Make a follow-up self-contained for retrieval without an LLM: when the question leans on
     the previous turn ("those peacekeepers"), put the previous question in front of it, and for
-    "he" / "she" the people the previous answer named."""
+    "he" / "she" the people the previous answer named. ``own`` is the question's analysis when
+    the caller has it."""
     turns = as_turns(history)
     previous = next((c for r, c in reversed(turns) if r == "user"), None)
-    if not previous or not analyse(question).anaphoric:
+    if not previous or not (own or analyse(question)).anaphoric:
         return question
     people = _referent(previous, next((c for r, c in reversed(turns) if r == "assistant"), "")) \
         if _PERSON_PRONOUN.search(question) else []
@@ -53,11 +54,12 @@ def _referent(previous: str, said: str) -> list[str]:
     return [min(people, key=lambda p: abs(said.find(p) - at))]
 
 
-def analysed(question: str, standalone: str) -> Question:
+def analysed(question: str, standalone: str, own: Question | None = None,
+             whole: Question | None = None) -> Question:
     """A follow-up keeps its own question type and focus; the previous turn lends it its terms."""
-    whole = analyse(standalone)
+    whole = whole or analyse(standalone)
     if standalone == question:
         return whole
-    own = analyse(question)
+    own = own or analyse(question)
     return dataclasses.replace(whole, text=own.text, qtype=own.qtype, focus=own.focus, focus_word=own.focus_word,
                                remainder=own.remainder, negated=own.negated, define=own.define)

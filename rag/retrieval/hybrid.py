@@ -25,7 +25,7 @@ from rag.models import Chunk, ScoredChunk, context_prefix
 from rag.nlp.lexicon import word_key
 from rag.nlp.similarity import bm25_tokens, jaccard, shingles
 from rag.nlp.text import tokens
-from rag.query.question import analyse
+from rag.query.question import Question, analyse
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ class HybridRetriever:
         return self._bm25.lede_terms.get(article_id, set())
 
     def retrieve(self, query: str, query_vector: np.ndarray, k: int | None = None,
-                 filters: Filters | None = None) -> list[ScoredChunk]:
+                 filters: Filters | None = None, asked: Question | None = None) -> list[ScoredChunk]:
         k = k or self.settings.top_k
         filters = filters or Filters()
         self.refresh()
@@ -146,7 +146,7 @@ class HybridRetriever:
                 e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
                 e["score"] += 1.0 / (self.settings.rrf_k + rank)
                 e[kind] = rank
-        asked = analyse(query)
+        asked = asked or analyse(query)  # the plan's analysis when the caller has one
         names = [{word_key(t) for t in tokens(n)} for n in asked.names]
         if names:  # entity-aware: passages of articles that mention what the question names come first
             for e in fused.values():
