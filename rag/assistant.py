@@ -227,12 +227,12 @@ class Assistant:
         lo, hi = frame.publication_window()
         narrowed = Filters(filters.article_ids, max(filter(None, (lo, filters.date_from)), default=None),
                            min(filter(None, (hi, filters.date_to)), default=None))
+        timings: dict[str, float] = {}
         if self.generative is not None:
             try:
-                generated = self.generative.answer(p.question, list(p.turns), narrowed)
-                answer, timings = self._from_generated(p, generated, narrowed), {}
+                answer = self._from_generated(p, self.generative.answer(p.question, list(p.turns), narrowed), narrowed)
             except LLMError as exc:
-                answer, timings = self._fallback(p, exc, narrowed), {}
+                answer = self._fallback(p, exc, narrowed)
         else:
             answer, timings = self._extractive(p, narrowed)
         note = f"Only articles that can report what happened {frame.label} were searched."
