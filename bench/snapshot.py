@@ -7,8 +7,9 @@ corpus for the timeline, briefing and places views.
 Article and chunk ids are left out: they hash the checkout's absolute path.
 
 Sets: the seed questions, tests/data/questions.jsonl, every tests/data/holdout*/ and every split
-of tests/data/news. A sealed split is written as a digest of its answers and a count only, so the
-comparison covers it without anyone reading its per-question output.
+of tests/data/news. A sealed split is written as digests (of everything, and of the answers and
+citations alone) and a count only, so the comparison covers it without anyone reading its
+per-question output.
 """
 
 from __future__ import annotations
@@ -110,8 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         result = answers(name, questions, corpus, embeddings)
         text = json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True, default=str)
         if is_sealed(questions):
+            core = {k: {f: v[f] for f in ("text", "abstained", "citations")} for k, v in result.items()}
+            core_text = json.dumps(core, ensure_ascii=False, sort_keys=True, default=str)
             text = json.dumps({"sealed": True, "answers": len(result),
-                               "sha256": hashlib.sha256(text.encode()).hexdigest()}, indent=1)
+                               "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                               "sha256_answers_and_citations": hashlib.sha256(core_text.encode()).hexdigest()},
+                              indent=1)
         (out / f"{name}.json").write_text(text + "\n", encoding="utf-8")
         print(f"{name}: {len(result)} answers", flush=True)
     for corpus in (DATA / "articles", DATA / "briefing"):
