@@ -2,7 +2,8 @@
 file per question set (every answer's text, abstention, flags and citations with offsets) and per
 corpus for the timeline, briefing and places views.
 
-    python bench/snapshot.py OUT_DIR             # then: diff -r BEFORE_DIR OUT_DIR
+    python bench/snapshot.py OUT_DIR
+    python bench/snapshot.py OUT_DIR --compare BEFORE_DIR   # exit 1 when an answer or citation changed
 
 Article and chunk ids are left out: they hash the checkout's absolute path.
 
@@ -94,11 +95,35 @@ def views(corpus: Path, embeddings: Any) -> dict[str, Any]:
                 "brief": b.to_dict(), "places": [p.to_dict() for p in places(a)]})
 
 
+def compare(before: Path, after: Path) -> int:
+    """Per set: answers whose text, abstention or citations differ, and answers whose flags differ."""
+    changed = 0
+    for f in sorted(after.glob("*.json")):
+        a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (f, before / f.name))
+        if a.get("sealed"):
+            same = a["sha256_answers_and_citations"] == b["sha256_answers_and_citations"]
+            print(f"{f.stem:<16} sealed: answers and citations {'identical' if same else 'DIFFER'}")
+            changed += not same
+            continue
+        if f.stem.startswith("views-"):
+            print(f"{f.stem:<16} {'identical' if a == b else 'differs'}")
+            continue
+        core = ("text", "abstained", "citations")
+        diff = [k for k in a if any(a[k][x] != b[k][x] for x in core)]
+        flags = sum(a[k]["flags"] != b[k]["flags"] for k in a)
+        print(f"{f.stem:<16} {len(a):>4} answers: {len(diff)} with other text or citations, {flags} with other flags")
+        changed += len(diff)
+    return 1 if changed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
+    ap.add_argument("--compare", metavar="BEFORE", help="compare OUT with an earlier snapshot instead of writing")
     ap.add_argument("--only", nargs="*", help="set names to write (default: all)")
     args = ap.parse_args(argv)
+    if args.compare:
+        return compare(Path(args.compare), Path(args.out))
     from rag.eval.dataset import is_sealed
     from rag.index.embeddings import load_embeddings
 
