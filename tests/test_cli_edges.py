@@ -57,6 +57,7 @@ def test_bad_setting_names_every_bad_variable_but_no_secret():
     assert "'not'" not in message and "\n" not in message  # a secret's value is never shown
 
 
+@pytest.mark.slow  # a fresh interpreter imports gradio
 def test_bad_setting_stops_app_py_with_one_line(tmp_path):
     env = {**os.environ, "RAG_TOP_K": "-3", "PYTHONPATH": str(ROOT), "RAG_DATA_DIR": str(tmp_path)}
     r = subprocess.run([sys.executable, str(ROOT / "app.py")], capture_output=True, text=True, cwd=tmp_path,

@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pytest
+
 from rag.eval import evaluation
 from rag.eval import report as eval_report
 from rag.models import Answer, Chunk, Citation, ScoredChunk
@@ -59,6 +61,7 @@ def test_evidence_normalisation():
     assert evaluation.holds_evidence("the UN\u00a0force   “left”", ['UN force "left"'])
 
 
+@pytest.mark.slow  # the seed eval (seed_eval, once per session)
 def test_seed_set_meets_the_bars(seed_eval):
     code, _, out, _ = seed_eval  # the seed set asked of the shipped corpus, once per session
     assert code == 0
@@ -70,6 +73,7 @@ def test_seed_set_meets_the_bars(seed_eval):
     assert report["false_abstention_rate"] == 0.0
 
 
+@pytest.mark.slow
 def test_eval_cli_writes_json_markdown_and_chart(seed_eval):
     code, stdout, out, home = seed_eval
     assert code == 0
