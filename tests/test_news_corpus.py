@@ -80,7 +80,6 @@ def test_real_news_answers_hold_the_floors(split, embeddings):
     assert not worse, f"{split}: " + "; ".join(worse)
 
 
-@pytest.mark.slow
 def test_eval_on_a_sealed_split_prints_and_writes_aggregates_only(cli, tmp_path, capsys, monkeypatch):
     """`python -m rag eval` on a split with a SEALED file: no question, answer or id anywhere in its output."""
     import shutil
