@@ -1,5 +1,12 @@
 """Shared fixtures: network blocked in every test (loopback allowed), the real packaged
-embedding model loaded once per session, and a real Chroma index of the shipped corpus."""
+embedding model loaded once per session, and real Chroma indexes of the small article folders
+(the shipped corpus, tests/data/articles, tests/data/briefing), each built once per session.
+
+The session indexes are shared: tests may only ask questions of them. A test that ingests,
+removes or otherwise writes to an index uses ``fresh_assistant`` (or builds its own).
+
+Quick loop: ``python -m pytest -m "not slow"`` skips the tests marked slow (more than ~5 s
+each); the full suite, slow tests included, is what plain ``python -m pytest`` runs."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ import json
 import logging
 import os
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,15 +72,41 @@ def embeddings():
     return load_embeddings()
 
 
+def _indexed(embeddings, tmp_path_factory, folder: Path, name: str):
+    """An Assistant whose own real Chroma store (in a temp dir) holds ``folder``, and its ingest report."""
+    from rag import Assistant, Settings
+
+    data = tmp_path_factory.mktemp(name)
+    assistant = Assistant(Settings(data_dir=data, corpus_dir=folder), embeddings=embeddings)
+    report = assistant.ingest([folder])
+    assert report.added >= 1 and not report.failed, report
+    return assistant, report
+
+
 @pytest.fixture(scope="session")
 def corpus_assistant(embeddings, tmp_path_factory):
     """An Assistant over the shipped corpus in a real Chroma store in a temp dir (shared, read-only use)."""
-    from rag import Assistant, Settings
+    return _indexed(embeddings, tmp_path_factory, ROOT / "corpus", "corpus-index")[0]
 
-    data = tmp_path_factory.mktemp("corpus-index")
-    assistant = Assistant(Settings(data_dir=data, corpus_dir=ROOT / "corpus"), embeddings=embeddings)
-    report = assistant.ingest([ROOT / "corpus"])
-    assert report.added >= 1 and not report.failed
+
+@pytest.fixture(scope="session")
+def articles_index(embeddings, tmp_path_factory):
+    """(assistant, ingest report) for the five fictional articles of tests/data/articles (shared, read-only)."""
+    return _indexed(embeddings, tmp_path_factory, DATA / "articles", "articles-index")
+
+
+@pytest.fixture(scope="session")
+def articles_assistant(articles_index):
+    """An Assistant over tests/data/articles (shared, read-only use)."""
+    return articles_index[0]
+
+
+@pytest.fixture(scope="session")
+def briefing_assistant(embeddings, tmp_path_factory):
+    """An index of the four fictional Far North articles of tests/data/briefing (4, 14, 27 March and
+    5 April 2024), shared, read-only use."""
+    assistant, report = _indexed(embeddings, tmp_path_factory, DATA / "briefing", "briefing-index")
+    assert report.added == 4
     return assistant
 
 
@@ -89,19 +123,48 @@ def seed_questions() -> list[dict]:
     return [json.loads(line) for line in SEED.read_text().splitlines() if line.strip()]
 
 
+@contextmanager
+def cli_environment(mp: pytest.MonkeyPatch, home: Path, embeddings):
+    """What ``cli`` sets up, for a fixture of any scope: cwd and RAG_DATA_DIR in ``home``, the session's
+    embedder handed to every Assistant main() makes, the root logger put back afterwards."""
+    import rag.index.embeddings
+
+    mp.chdir(home)  # no .env from the worktree
+    mp.setenv("RAG_DATA_DIR", str(home / "data"))
+    mp.setenv("RAG_CORPUS_DIR", str(ROOT / "corpus"))
+    for name in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
+        mp.setenv(name, os.environ.get(name, "1"))
+    mp.setattr(rag.index.embeddings, "load_embeddings", lambda *a, **k: embeddings)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        yield home
+    finally:
+        root.handlers[:], root.level = handlers, level
+
+
 @pytest.fixture
 def cli(monkeypatch, tmp_path, embeddings):
     """main() against a data dir of its own, sharing the session's real embedder (not loaded again);
     the root logger's handlers and level are put back afterwards."""
-    import rag.index.embeddings
+    with cli_environment(monkeypatch, tmp_path, embeddings) as home:
+        yield home
 
-    monkeypatch.chdir(tmp_path)  # no .env from the worktree
-    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("RAG_CORPUS_DIR", str(ROOT / "corpus"))
-    for name in ("HF_HUB_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
-        monkeypatch.setenv(name, os.environ.get(name, "1"))
-    monkeypatch.setattr(rag.index.embeddings, "load_embeddings", lambda *a, **k: embeddings)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield tmp_path
-    root.handlers[:], root.level = handlers, level
+
+@pytest.fixture(scope="session")
+def seed_eval(embeddings, tmp_path_factory):
+    """``python -m rag eval`` of the seed questions on the shipped corpus, run once (in process) for the
+    tests that check its bars and its output: (exit code, stdout, the --json path, its home dir)."""
+    from rag.cli.main import main
+
+    home = tmp_path_factory.mktemp("seed-eval")
+    out = home / "report" / "seed.json"
+    with pytest.MonkeyPatch.context() as mp, cli_environment(mp, home, embeddings):
+        mp.setenv("RAG_DATA_DIR", str(home / "d"))
+        import io
+        from contextlib import redirect_stdout
+
+        buf = io.StringIO()
+        with redirect_stdout(buf):
+            code = main(["eval", str(SEED), "--corpus", str(ROOT / "corpus"), "--json", str(out)])
+    return code, buf.getvalue(), out, home

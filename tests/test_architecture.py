@@ -3,8 +3,11 @@ in pyproject.toml), no import cycle anywhere (lazy and TYPE_CHECKING imports cou
 over 300 lines, every sub-package says what it does."""
 
 import importlib
+import logging
 import pkgutil
 from pathlib import Path
+
+import pytest
 
 import rag
 from rag.eval import architecture
@@ -12,7 +15,25 @@ from rag.eval import architecture
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_layers_contract_is_kept():
+@pytest.fixture
+def logging_kept():
+    """import-linter configures logging with dictConfig, which disables every logger that exists (rag.*,
+    chromadb, ...) for the rest of the session; later tests of what gets logged then see nothing."""
+    manager = logging.root.manager
+    loggers = {name: (lg.disabled, lg.level, lg.handlers[:], lg.propagate)
+               for name, lg in manager.loggerDict.items() if isinstance(lg, logging.Logger)}
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for name, lg in list(manager.loggerDict.items()):
+        if isinstance(lg, logging.Logger) and name in loggers:
+            lg.disabled, level_of, lg.handlers[:], lg.propagate = loggers[name]
+            lg.setLevel(level_of)  # (setLevel also clears the cached effective levels)
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_layers_contract_is_kept(logging_kept):
     assert architecture.layers_kept(ROOT / "pyproject.toml")
 
 

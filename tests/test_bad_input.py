@@ -5,9 +5,6 @@ message, and nothing already indexed is lost."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -151,13 +148,14 @@ def test_file_through_the_api(seeded, bad_files, name, content, expected):
     check_kept(seeded)
 
 
-def test_files_through_the_cli(bad_files, tmp_path):
-    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT),
-           "RAG_MAX_UPLOAD_MB": "20"}
-    r = subprocess.run([sys.executable, "-m", "rag", "ingest", "--json", str(ROOT / "corpus"),
-                        *[str(p) for p in bad_files.values()]], capture_output=True, text=True, env=env, timeout=600)
-    assert "Traceback" not in r.stderr
-    out = json.loads(r.stdout)
+def test_files_through_the_cli(bad_files, cli, capsys, monkeypatch):
+    from rag.cli.main import main
+
+    monkeypatch.setenv("RAG_MAX_UPLOAD_MB", "20")
+    main(["ingest", "--json", str(ROOT / "corpus"), *[str(p) for p in bad_files.values()]])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    out = json.loads(captured.out)
     failed = {Path(f["path"]).name: f["error"] for f in out["failed"]}
     for name, _, expected in FILES:
         if expected is None:
@@ -222,12 +220,13 @@ def test_odd_but_valid_question_is_answered(corpus_assistant, question):
 
 
 @pytest.mark.parametrize("question, phrase", QUESTIONS[:3], ids=["empty", "whitespace", "punctuation"])
-def test_invalid_question_through_the_cli(question, phrase, tmp_path):
-    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "rag", "ask", question], capture_output=True, text=True, env=env,
-                       timeout=120)
-    assert r.returncode == 1 and phrase in r.stderr and "Traceback" not in r.stderr
-    assert r.stderr.strip().count("\n") == 0
+def test_invalid_question_through_the_cli(question, phrase, cli, capsys):
+    from rag.cli.main import main
+
+    assert main(["ask", question]) == 1
+    err = capsys.readouterr().err
+    assert phrase in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0
 
 
 def test_invalid_question_through_the_ui_api(corpus_assistant):

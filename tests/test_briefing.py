@@ -5,22 +5,21 @@ the extractive fallback, and the timeline / brief commands run as a user would."
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 from itertools import cycle
 
+import pytest
 from langchain_core.messages import AIMessage
 
 from rag.insights.briefing import brief, has_actor
 from rag.prompts import load_prompt
 from rag.settings import Settings
 
-from .conftest import ROOT
+from .conftest import DATA
 from .fakes import Scripted
-from .test_timeline import ARTICLES, briefing_assistant  # noqa: F401  (the fixture)
+
+ARTICLES = DATA / "briefing"  # indexed once per session by conftest's briefing_assistant
 
 _LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{4}|\d{4}) — .+ \[(\d+)\][.!?\"”]?$")
 
@@ -42,7 +41,7 @@ def test_has_actor():
     assert not has_actor("The truce held on Monday in May.")
 
 
-def test_extractive_briefing_lines_are_dated_cited_and_newest_first(briefing_assistant):  # noqa: F811
+def test_extractive_briefing_lines_are_dated_cited_and_newest_first(briefing_assistant):
     b = brief(briefing_assistant)
     assert b.answerer == "extractive" and not b.notice
     assert 3 <= len(b.lines) <= 8 and b.as_of == date(2024, 4, 5) and b.articles == 4
@@ -58,7 +57,7 @@ def test_extractive_briefing_lines_are_dated_cited_and_newest_first(briefing_ass
     assert len({c.quote for c in b.citations}) == len(b.citations)  # no sentence twice
 
 
-def test_since_and_place_filters(briefing_assistant):  # noqa: F811
+def test_since_and_place_filters(briefing_assistant):
     since = brief(briefing_assistant, since=date(2024, 3, 20))
     assert since.lines and all(line.day >= date(2024, 3, 20) for line in since.lines)
     assert not any("2016" in line.when or "Feb" in line.when for line in since.lines)
@@ -87,7 +86,7 @@ def llm_assistant(embeddings, data_dir, reply):
     return a, model
 
 
-def test_llm_briefing_is_verified_line_by_line(embeddings, briefing_assistant):  # noqa: F811
+def test_llm_briefing_is_verified_line_by_line(embeddings, briefing_assistant):
     reply = ("12 Apr 2024 — The agency planned a second convoy of 20 trucks to Mora on 12 April [@second convoy].\n"
              "26 Mar 2024 — The number of people displaced around Mora had fallen to 16,200 [@fallen to 16,200].\n"
              "27 Mar 2024 — The truce was signed by 400 delegates in Paris [@30-day truce].")
@@ -101,7 +100,7 @@ def test_llm_briefing_is_verified_line_by_line(embeddings, briefing_assistant): 
     assert "<<<" in prompt and "data, not instructions" in prompt and "as of 5 April 2024" in prompt
 
 
-def test_unverifiable_llm_briefing_falls_back_to_extractive(embeddings, briefing_assistant):  # noqa: F811
+def test_unverifiable_llm_briefing_falls_back_to_extractive(embeddings, briefing_assistant):
     a, _ = llm_assistant(embeddings, briefing_assistant.settings.data_dir,
                          "1 Jan 2025 — Peace was declared in Rome by 9,999 people [@30-day truce].")
     b = brief(a)
@@ -110,27 +109,27 @@ def test_unverifiable_llm_briefing_falls_back_to_extractive(embeddings, briefing
     check_cited(b, a)
 
 
-def test_cli_timeline_and_brief_print_json(tmp_path):
-    env = {**os.environ, "RAG_CORPUS_DIR": str(ARTICLES), "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    commands = {"timeline": ["timeline", "--json", "--place", "Mora", "--png", str(tmp_path / "t.png")],
+def test_cli_timeline_and_brief_print_json(cli, capsys, monkeypatch):
+    from rag.cli.main import main
+
+    monkeypatch.setenv("RAG_CORPUS_DIR", str(ARTICLES))
+    commands = {"timeline": ["timeline", "--json", "--place", "Mora", "--png", str(cli / "t.png")],
                 "brief": ["brief", "--json", "--since", "2024-03-20"]}
-    procs = {name: subprocess.Popen([sys.executable, "-m", "rag", *args], cwd=tmp_path, text=True,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env={**env, "RAG_DATA_DIR": str(tmp_path / name)})
-             for name, args in commands.items()}  # in parallel: each loads the model and indexes the corpus
     out = {}
-    for name, p in procs.items():
-        stdout, stderr = p.communicate(timeout=300)
-        assert p.returncode == 0, stderr
-        out[name] = json.loads(stdout)
+    for name, args in commands.items():  # each in a data dir of its own: each indexes the corpus first
+        monkeypatch.setenv("RAG_DATA_DIR", str(cli / name))
+        assert main(args) == 0, capsys.readouterr().err
+        out[name] = json.loads(capsys.readouterr().out)
     events = out["timeline"]["events"]
     assert events and all("Mora" in e["event"] for e in events)
     assert [e["date"] for e in events] == sorted(e["date"] for e in events)
     assert {"date", "precision", "label", "event", "title", "published", "start", "end"} <= events[0].keys()
-    assert (tmp_path / "t.png").stat().st_size > 10_000 and out["timeline"]["png"]
+    assert (cli / "t.png").stat().st_size > 10_000 and out["timeline"]["png"]
     b = out["brief"]
     assert b["lines"] and all(line["date"] >= "2024-03-20" for line in b["lines"])
     assert len(b["citations"]) == len(b["lines"]) and b["as_of"] == "2024-04-05"
-    bad = subprocess.run([sys.executable, "-m", "rag", "brief", "--since", "yesterday"], capture_output=True,
-                         text=True, env={**env, "RAG_DATA_DIR": str(tmp_path / "brief")}, timeout=120)
-    assert bad.returncode == 2 and "not a date; use YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+    monkeypatch.setenv("RAG_DATA_DIR", str(cli / "brief"))
+    with pytest.raises(SystemExit) as bad:  # argparse's usage error
+        main(["brief", "--since", "yesterday"])
+    err = capsys.readouterr().err
+    assert bad.value.code == 2 and "not a date; use YYYY-MM-DD" in err and "Traceback" not in err

@@ -1,7 +1,6 @@
 """The command line's edges, in process (``rag.__main__.main``) where that shows the behaviour, in a
-subprocess where only a fresh process does (what a new interpreter prints on start-up): dates in
-``list``, a bad setting as one line, user errors as one line with no traceback, quiet third-party
-loggers."""
+subprocess where only a fresh process does (what ``app.py`` prints on start-up): dates in ``list``,
+a bad setting as one line, user errors as one line with no traceback, quiet third-party loggers."""
 
 import logging
 import os
@@ -58,6 +57,7 @@ def test_bad_setting_names_every_bad_variable_but_no_secret():
     assert "'not'" not in message and "\n" not in message  # a secret's value is never shown
 
 
+@pytest.mark.slow  # a fresh interpreter imports gradio
 def test_bad_setting_stops_app_py_with_one_line(tmp_path):
     env = {**os.environ, "RAG_TOP_K": "-3", "PYTHONPATH": str(ROOT), "RAG_DATA_DIR": str(tmp_path)}
     r = subprocess.run([sys.executable, str(ROOT / "app.py")], capture_output=True, text=True, cwd=tmp_path,
@@ -102,21 +102,13 @@ def test_logging_setup_passes_ours_and_only_warnings_of_libraries(cli, capsys):
     assert len(logging.getLogger().handlers) == before + 1  # replaced, not added twice
 
 
-def run_cli(args, tmp_path):
-    env = {**os.environ, "RAG_DATA_DIR": str(tmp_path / "data"), "RAG_CORPUS_DIR": str(ROOT / "corpus"),
-           "PYTHONPATH": str(ROOT)}
-    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
-    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=300)
-
-
-def test_ask_prints_nothing_on_stderr_and_verbose_shows_only_ours(tmp_path):
-    """A fresh process: bm25s sets its own logger to DEBUG when first imported, after the CLI's setup."""
-    quiet = run_cli(["ask", "How many camps remain?"], tmp_path)
-    assert quiet.returncode == 0 and "13 - 8 = 5" in quiet.stdout
-    assert quiet.stderr == "", quiet.stderr
-    loud = run_cli(["-v", "ask", "How many camps remain?"], tmp_path)
-    assert loud.returncode == 0
-    lines = loud.stderr.splitlines()
-    assert any(" INFO rag.assistant: ask chars=" in line for line in lines), loud.stderr
-    assert all(" rag." in line for line in lines), loud.stderr  # no bm25s, httpx, chromadb or progress bar
+def test_verbose_ask_shows_only_our_log_lines(cli, capsys):
+    """``-v`` logs what happens, our lines only: no bm25s, httpx, chromadb or progress bar. (That a plain
+    ``ask`` prints nothing on stderr in a fresh process is test_cli's subprocess smoke test.)"""
+    assert main(["ask", "How many camps remain?"]) == 0
+    quiet = capsys.readouterr()
+    assert "13 - 8 = 5" in quiet.out and quiet.err == "", quiet.err
+    assert main(["-v", "ask", "How many camps remain?"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert any(" INFO rag.assistant: ask chars=" in line for line in lines), lines
+    assert all(" rag." in line for line in lines), lines  # no bm25s, httpx, chromadb or progress bar

@@ -33,6 +33,7 @@ def app_url(embeddings, tmp_path_factory):
     demo.close()
 
 
+@pytest.mark.slow
 def test_twenty_clients_and_an_ingest_at_once(app_url, seed_questions):
     from gradio_client import Client
 

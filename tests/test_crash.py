@@ -7,6 +7,8 @@ import sys
 import time
 from collections import Counter
 
+import pytest
+
 from rag import Assistant, Settings
 
 from .conftest import ROOT
@@ -23,6 +25,7 @@ def write_corpus(folder, n=150):
         (folder / f"{a.id}.md").write_text(f"---\ntitle: \"{a.title}\"\ndate: {a.published}\n---\n{a.text}\n")
 
 
+@pytest.mark.slow
 def test_kill_9_mid_ingest_then_rerun_finishes(tmp_path, embeddings):
     corpus = tmp_path / "corpus"
     write_corpus(corpus)

@@ -1,16 +1,15 @@
 """The metrics on hand-made cases, and the eval harness on the seed set with the issue's bars."""
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
+
+import pytest
 
 from rag.eval import evaluation
 from rag.eval import report as eval_report
 from rag.models import Answer, Chunk, Citation, ScoredChunk
 
-from .conftest import DATA, ROOT, SEED
+from .conftest import DATA
 
 
 def answer(text, quotes=(), abstained=False, retrieved=()):
@@ -62,8 +61,11 @@ def test_evidence_normalisation():
     assert evaluation.holds_evidence("the UN\u00a0force   “left”", ['UN force "left"'])
 
 
-def test_seed_set_meets_the_bars(corpus_assistant):
-    report = evaluation.run(corpus_assistant, evaluation.load_questions(SEED), k=5)
+@pytest.mark.slow  # the seed eval (seed_eval, once per session)
+def test_seed_set_meets_the_bars(seed_eval):
+    code, _, out, _ = seed_eval  # the seed set asked of the shipped corpus, once per session
+    assert code == 0
+    report = json.loads(out.read_text())
     assert report["answer_accuracy"] >= 0.90
     assert report["citation_precision"] >= 0.95
     assert report["citation_recall"] >= 0.95
@@ -71,21 +73,18 @@ def test_seed_set_meets_the_bars(corpus_assistant):
     assert report["false_abstention_rate"] == 0.0
 
 
-def test_eval_cli_writes_json_markdown_and_chart(tmp_path):
-    out = tmp_path / "report" / "seed.json"
-    r = subprocess.run([sys.executable, "-m", "rag", "eval", str(SEED), "--corpus", str(ROOT / "corpus"),
-                        "--json", str(out)], capture_output=True, text=True, cwd=tmp_path, timeout=600,
-                       env={**os.environ, "HF_HUB_OFFLINE": "1", "RAG_DATA_DIR": str(tmp_path / "d"),
-                            "PYTHONPATH": str(ROOT)})
-    assert r.returncode == 0, r.stderr
+@pytest.mark.slow
+def test_eval_cli_writes_json_markdown_and_chart(seed_eval):
+    code, stdout, out, home = seed_eval
+    assert code == 0
     report = json.loads(out.read_text())
     for key in ("n", "answer_accuracy", "citation_precision", "citation_recall", "abstention_accuracy",
                 "false_abstention_rate", "retrieval_recall@1", "retrieval_recall@5", "latency_p50_ms",
                 "latency_p95_ms", "by_type", "rows", "baseline"):
         assert key in report
-    assert report["n"] == 28 and "baseline" in r.stdout
+    assert report["n"] == 28 and "baseline" in stdout
     assert (out.parent / "report.md").exists() and (out.parent / "metrics_by_type.png").stat().st_size > 1000
-    assert not (tmp_path / "d").exists()  # --corpus used a temporary store, not the user's index
+    assert not (home / "d").exists()  # --corpus used a temporary store, not the user's index
 
 
 def test_own_question_set_is_well_formed():
@@ -94,12 +93,10 @@ def test_own_question_set_is_well_formed():
     assert {"numeric", "multi-hop", "follow-up", "unanswerable"} <= {r["type"] for r in rows}
 
 
-def test_own_set_meets_the_same_bars(embeddings, tmp_path):
+def test_own_set_meets_the_same_bars(articles_index):
     """The second question set (fictional articles written for the tests) holds the seed set's bars."""
-    from rag import Assistant, Settings
-
-    a = Assistant(Settings(data_dir=tmp_path / "index"), embeddings=embeddings)
-    assert a.ingest([DATA / "articles"]).added >= 3
+    a, ingested = articles_index
+    assert ingested.added >= 3
     report = evaluation.run(a, evaluation.load_questions(DATA / "questions.jsonl"), k=5)
     assert report["answer_accuracy"] >= 0.90
     assert report["citation_precision"] >= 0.95

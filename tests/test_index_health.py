@@ -14,12 +14,23 @@ from .conftest import DATA, ROOT
 GOOD = "The relief convoy reached the river town on Monday after a week on the road, officials said."
 
 
-@pytest.fixture
-def indexed(embeddings, tmp_path):
-    a = Assistant(Settings(data_dir=tmp_path / "index", max_chunks_per_article=40), embeddings=embeddings)
+def build_index(embeddings, data_dir):
+    a = Assistant(Settings(data_dir=data_dir, max_chunks_per_article=40), embeddings=embeddings)
     report = a.ingest([ROOT / "corpus", DATA / "articles", DATA / "news" / "dev" / "articles"])
     assert report.added >= 20 and not report.failed
     return a
+
+
+@pytest.fixture
+def indexed(embeddings, tmp_path):
+    """An index of its own, for a test that removes articles."""
+    return build_index(embeddings, tmp_path / "index")
+
+
+@pytest.fixture(scope="module")
+def shared_index(embeddings, tmp_path_factory):
+    """One index for the tests that must leave it as it was (junk refused, a check): each checks that."""
+    return build_index(embeddings, tmp_path_factory.mktemp("health") / "index")
 
 
 @pytest.mark.parametrize("text, phrase", [
@@ -29,13 +40,13 @@ def indexed(embeddings, tmp_path):
     ("\n\n".join(f"{GOOD} Convoy number {n} of the season was counted at checkpoint {n * 3}." for n in range(400)),
      "passages"),
 ], ids=["x-line", "one-word", "symbols", "too-many-passages"])
-def test_junk_is_refused_before_anything_is_written(indexed, text, phrase):
-    before = indexed.store.counts()
-    report = indexed.ingest_text(text, title="Junk", published="2024-01-01")
+def test_junk_is_refused_before_anything_is_written(shared_index, text, phrase):
+    before = shared_index.store.counts()
+    report = shared_index.ingest_text(text, title="Junk", published="2024-01-01")
     (failure,) = report.failed
     assert phrase in failure.error and report.added == 0
-    assert indexed.store.counts() == before
-    assert indexed.check_index(200).healthy
+    assert shared_index.store.counts() == before
+    assert shared_index.check_index(200).healthy
 
 
 def test_an_identical_passage_is_stored_once(fresh_assistant):
@@ -50,6 +61,7 @@ def test_an_identical_passage_is_stored_once(fresh_assistant):
     assert sorted(c.ordinal for c in chunks) == list(range(len(chunks)))
 
 
+@pytest.mark.slow  # an index of ~20 articles of its own
 def test_removing_articles_leaves_the_index_healthy(indexed):
     health = indexed.check_index(10_000)
     assert health.healthy and health.checked == health.stored > 50
@@ -59,9 +71,9 @@ def test_removing_articles_leaves_the_index_healthy(indexed):
     assert after.healthy and after.checked == after.stored < health.stored
 
 
-def test_check_from_the_command_line(indexed, cli, capsys, monkeypatch):
+def test_check_from_the_command_line(shared_index, cli, capsys, monkeypatch):
     from rag.__main__ import main
 
-    monkeypatch.setenv("RAG_DATA_DIR", str(indexed.settings.data_dir))
+    monkeypatch.setenv("RAG_DATA_DIR", str(shared_index.settings.data_dir))
     assert main(["check", "--sample", "50"]) == 0
     assert "index healthy: 50 of" in capsys.readouterr().out

@@ -14,8 +14,6 @@ from rag.models import Chunk
 from rag.nlp.sentences import Sentence
 from rag.ui.tabs import map_svg, outside_view
 
-from .test_timeline import briefing_assistant  # noqa: F401  (the fixture)
-
 
 def sentences(*texts: str, title: str = "Test") -> list[Sentence]:
     chunk = Chunk("c1", "a1", 0, (0, 0), 0, 10_000, " ".join(texts), title, date(2024, 3, 1), "test")
@@ -35,7 +33,7 @@ def test_fold_ignores_case_accents_and_possessives():
     assert fold("Mali’s") == fold("Mali's") == "mali"
 
 
-def test_places_of_the_fictional_articles_have_coordinates_and_passages(briefing_assistant):  # noqa: F811
+def test_places_of_the_fictional_articles_have_coordinates_and_passages(briefing_assistant):
     found = {p.name: p for p in places(briefing_assistant)}
     assert {"Mora", "Maroua", "Kousséri", "Mokolo", "Garoua", "N'Djamena", "Chad"} <= set(found)
     assert "Santos" not in found  # "Colonel Marc Santos", "Mr Santos": a person, not the Brazilian port
@@ -69,7 +67,7 @@ def test_a_country_named_in_the_article_decides_an_ambiguous_town():
     assert ("Gao", "Burkina Faso") in {(p.name, p.country) for p in in_burkina}
 
 
-def test_places_for_a_question_cite_the_retrieved_passages(briefing_assistant):  # noqa: F811
+def test_places_for_a_question_cite_the_retrieved_passages(briefing_assistant):
     found = places_for(briefing_assistant, "Where did the envoys hold their first direct talks?")
     cited = {cp.place.name: cp for cp in found}
     assert "Garoua" in cited

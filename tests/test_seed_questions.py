@@ -30,10 +30,13 @@ def test_convoy_count_is_848_with_its_citation(corpus_assistant, seed_questions)
 
 
 def test_follow_up_uses_history(corpus_assistant, seed_questions):
-    _, a = ask(corpus_assistant, seed_questions, "s05")
+    row, a = ask(corpus_assistant, seed_questions, "s05")
     for country in ("Bangladesh", "Chad", "Egypt", "Guinea", "Nepal"):
         assert country in a.text
-    assert "848" in a.standalone_question or "peacekeepers" in a.standalone_question
+    # "those peacekeepers" resolved from the previous turn: the standalone question carries what only the
+    # previous question said (the final convoy out of Kidal), not just this question's own words
+    assert a.standalone_question != row["question"]
+    assert "Kidal" in a.standalone_question and "Kidal" not in row["question"], a.standalone_question
 
 
 @pytest.mark.parametrize("qid", ["s18", "s19", "s28"])

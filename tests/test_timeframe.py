@@ -13,8 +13,6 @@ import pytest
 
 from rag.query.timeframe import follow_up_timeframe, parse_timeframe
 
-from .test_timeline import briefing_assistant  # noqa: F401  (the fixture)
-
 REF = date(2023, 11, 9)
 D = date
 
@@ -91,7 +89,7 @@ def _check_citations(answer, assistant):
         assert assistant.article_text(c.article_id)[c.start:c.end] == c.quote
 
 
-def test_what_happened_after_lists_only_events_in_the_window(briefing_assistant):  # noqa: F811
+def test_what_happened_after_lists_only_events_in_the_window(briefing_assistant):
     a = briefing_assistant.ask("What happened after 20 March?")
     head, lines = _lines(a)
     assert not a.abstained and head.startswith("As of 5 April 2024") and "after 20 March 2024" in head
@@ -107,7 +105,7 @@ def test_what_happened_after_lists_only_events_in_the_window(briefing_assistant)
     _check_citations(a, briefing_assistant)
 
 
-def test_topic_and_upper_bound(briefing_assistant):  # noqa: F811
+def test_topic_and_upper_bound(briefing_assistant):
     a = briefing_assistant.ask("What happened in Mora before 10 March?")
     head, lines = _lines(a)
     assert "before 10 March 2024 about Mora" in head
@@ -117,7 +115,7 @@ def test_topic_and_upper_bound(briefing_assistant):  # noqa: F811
     _check_citations(a, briefing_assistant)
 
 
-def test_latest_is_newest_first(briefing_assistant):  # noqa: F811
+def test_latest_is_newest_first(briefing_assistant):
     a = briefing_assistant.ask("latest on Mora")
     head, lines = _lines(a)
     assert head.startswith("The latest the sources report about Mora, newest first (as of 5 April 2024)")
@@ -127,14 +125,14 @@ def test_latest_is_newest_first(briefing_assistant):  # noqa: F811
     _check_citations(a, briefing_assistant)
 
 
-def test_empty_window_says_what_the_sources_cover(briefing_assistant):  # noqa: F811
+def test_empty_window_says_what_the_sources_cover(briefing_assistant):
     a = briefing_assistant.ask("What happened in May 2024?")
     assert a.abstained and not a.citations
     assert "no dated event between 1 May 2024 and 31 May 2024" in a.text
     assert "published between 4 March 2024 and 5 April 2024" in a.text
 
 
-def test_as_of_reads_the_sources_of_that_time(briefing_assistant):  # noqa: F811
+def test_as_of_reads_the_sources_of_that_time(briefing_assistant):
     now = briefing_assistant.ask("How many people were displaced around Mora?")
     assert "16,200" in now.text and not now.abstained  # the newest figure (27 March)
     then = briefing_assistant.ask("How many people were displaced around Mora as of 20 March?")
@@ -143,7 +141,7 @@ def test_as_of_reads_the_sources_of_that_time(briefing_assistant):  # noqa: F811
     assert "up to 20 March 2024" in then.notice
 
 
-def test_follow_up_window(briefing_assistant):  # noqa: F811
+def test_follow_up_window(briefing_assistant):
     first = "What happened in Mora before 10 March?"
     history = [("user", first), ("assistant", briefing_assistant.ask(first).text)]
     a = briefing_assistant.ask("And after 1 April?", history)

@@ -17,18 +17,6 @@ from .conftest import DATA
 ARTICLES = DATA / "briefing"
 
 
-@pytest.fixture(scope="module")
-def briefing_assistant(embeddings, tmp_path_factory):
-    """An index of the four fictional Far North articles (4, 14, 27 March and 5 April 2024)."""
-    from rag import Assistant, Settings
-
-    data = tmp_path_factory.mktemp("briefing-index")
-    a = Assistant(Settings(data_dir=data, corpus_dir=ARTICLES), embeddings=embeddings)
-    report = a.ingest([ARTICLES])
-    assert report.added == 4 and not report.failed
-    return a
-
-
 THU = date(2023, 11, 9)  # a Thursday
 
 
