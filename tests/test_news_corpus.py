@@ -46,6 +46,7 @@ def test_the_checker_catches_a_quote_that_is_not_in_its_text(tmp_path):
 
     for split in dataset.SPLITS:
         shutil.copytree(NEWS / split, tmp_path / split)
+    shutil.copy(NEWS / dataset.RESERVED_FILE, tmp_path)
     path = tmp_path / "dev" / "questions.jsonl"
     rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     answerable = next(r for r in rows if r["type"] != "unanswerable")
@@ -53,6 +54,20 @@ def test_the_checker_catches_a_quote_that_is_not_in_its_text(tmp_path):
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     problems = dataset.check(tmp_path)
     assert any(answerable["id"] in p and "exact substring" in p for p in problems)
+
+
+def test_the_checker_catches_a_text_about_a_reserved_event(tmp_path):
+    import shutil
+
+    for split in dataset.SPLITS:
+        shutil.copytree(NEWS / split, tmp_path / split)
+    assert any(dataset.RESERVED_FILE in p and "missing" in p for p in dataset.check(tmp_path))
+    (tmp_path / dataset.RESERVED_FILE).write_text("# reserved\nKessel Ford\n")
+    text = next((tmp_path / "train" / "articles").glob("*.md"))
+    text.write_text(text.read_text() + "\nAid reached Kessel Ford on Monday.\n")
+    problems = dataset.check(tmp_path)
+    assert any(text.name in p and "'Kessel Ford'" in p and "reserved" in p for p in problems)
+    assert not any(dataset.RESERVED_FILE in p for p in problems)
 
 
 def _floors() -> dict:
