@@ -36,13 +36,9 @@ def render_trace(answer: Any, width: int = 110) -> str:
 
 
 def cmd_explain(args: argparse.Namespace, settings: Any) -> int:
-    from rag.assistant import Assistant
+    from rag.cli.views import ask_once
 
-    assistant = Assistant(settings)
-    question = " ".join(args.question)
-    assistant._check(question)
-    assistant.ensure_corpus()
-    answer = assistant.ask(question)
+    answer = ask_once(args, settings)
     if args.json:
         d = answer.to_dict()
         print(json.dumps({k: d[k] for k in ("question", "text", "abstained", "answerer", "trace", "retrieved",

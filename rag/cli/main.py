@@ -13,7 +13,7 @@ from typing import Any
 
 from rag import logs
 from rag.cli.explain import cmd_explain
-from rag.cli.views import cmd_brief, cmd_places, cmd_timeline
+from rag.cli.views import ask_once, cmd_brief, cmd_places, cmd_timeline
 from rag.errors import BriefingError, SettingsError
 
 
@@ -72,13 +72,7 @@ def render_answer(answer: Any) -> str:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
-    from rag.assistant import Assistant
-
-    assistant = Assistant(settings)
-    question = " ".join(args.question)
-    assistant._check(question)  # fail fast on an empty question, before loading the model
-    assistant.ensure_corpus()
-    answer = assistant.ask(question)
+    answer = ask_once(args, settings)
     if args.json:
         d = answer.to_dict()
         print(json.dumps({k: d[k] for k in ("text", "abstained", "citations", "timings", "flags", "answerer")},
@@ -196,14 +190,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--prune", action="store_true", help="also drop indexed files that no longer exist")
     s.set_defaults(func=cmd_ingest)
-    s = sub.add_parser("ask", help="ask a question")
-    s.add_argument("question", nargs="+")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_ask)
-    s = sub.add_parser("explain", help="ask, and show how the answer was decided (plan, passages, candidates, gate)")
-    s.add_argument("question", nargs="+")
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_explain)
+    for name, func, help_text in (
+            ("ask", cmd_ask, "ask a question"),
+            ("explain", cmd_explain, "ask, and show how the answer was decided (plan, passages, candidates, gate)")):
+        s = sub.add_parser(name, help=help_text)
+        s.add_argument("question", nargs="+")
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=func)
     s = sub.add_parser("eval", help="run a question set and report metrics")
     s.add_argument("questions")
     s.add_argument("--corpus", help="index this folder alone in a fresh temporary store")

@@ -7,12 +7,22 @@ import json
 from typing import Any
 
 
-def _ready_assistant(settings: Any) -> Any:
+def _ready_assistant(settings: Any, question: str | None = None) -> Any:
+    """An Assistant over the index (``corpus_dir`` ingested when it is empty); a ``question`` is
+    checked first, so an empty or oversized one fails before the model loads."""
     from rag.assistant import Assistant
 
     assistant = Assistant(settings)
+    if question is not None:
+        assistant._check(question)
     assistant.ensure_corpus()
     return assistant
+
+
+def ask_once(args: argparse.Namespace, settings: Any) -> Any:
+    """The Answer to ``args.question`` (the words of ``ask`` and ``explain``)."""
+    question = " ".join(args.question)
+    return _ready_assistant(settings, question).ask(question)
 
 
 def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:

@@ -1,12 +1,10 @@
 """The package's shape, checked: import cycles (counting imports inside functions and under
 TYPE_CHECKING), the import-linter layers contract in pyproject.toml, module sizes.
-
-    python -m rag.eval.architecture        # prints the cycles, the contract and the largest modules
+``python bench/architecture.py`` prints them; ``tests/test_architecture.py`` asserts them.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 PACKAGE = "rag"
@@ -73,21 +71,3 @@ def layers_kept(config: Path) -> bool:
     from importlinter.cli import lint_imports
 
     return lint_imports(config_filename=str(config), no_cache=True, no_logo=True) == 0
-
-
-def main() -> int:
-    root = Path(__file__).resolve().parents[1]
-    cycles = import_cycles()
-    print(f"import cycles: {len(cycles)}")
-    for c in cycles:
-        print("  " + " <-> ".join(c))
-    long = long_modules(root)
-    print(f"modules over {MAX_LINES} lines: {len(long)}")
-    for p, n in long.items():
-        print(f"  {p}: {n}")
-    kept = layers_kept(root.parent / "pyproject.toml")
-    return 0 if kept and not cycles and not long else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
