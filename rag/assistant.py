@@ -71,11 +71,7 @@ class Assistant:
             self.store = ChunkStore(s, self.embeddings)
             self.retriever = HybridRetriever(s, self.store)
             self.ingestor = Ingestor(s, self.store)
-            self.extractive = ExtractiveAnswerer(self.encoder, self.retriever.idf, self.prompts,
-                                                 s.abstain_threshold, s.max_answer_sentences,
-                                                 article_terms=self.retriever.article_terms,
-                                                 lede_terms=self.retriever.lede_terms,
-                                                 max_chunks=s.answer_chunks)
+            self.extractive = ExtractiveAnswerer.from_settings(s, self.encoder, self.retriever, self.prompts)
             self.generative = None
             if s.llm_provider != "none":
                 from rag.answer.generative.answerer import GenerativeAnswerer
@@ -175,12 +171,15 @@ class Assistant:
         p = p.with_standalone(standalone) if standalone else p
         q, standalone = p.question, p.standalone
         t = time.perf_counter()
-        retrieved = self.retriever.retrieve(standalone, self.encoder.query(standalone), filters=filters, asked=p.whole)
+        first = self.settings.rerank_from if self.extractive.scorer is not None else None
+        retrieved = self.retriever.retrieve(standalone, self.encoder.query(standalone), k=first, filters=filters,
+                                            asked=p.whole)
         timings["retrieve_ms"] = (time.perf_counter() - t) * 1e3
         t = time.perf_counter()
         empty = not retrieved and self.store.counts()[1] == 0
         question = p.analysis
         result, cands = self.extractive.answer(question, standalone, retrieved, empty_index=empty)
+        retrieved = list(result.passages) or retrieved[: self.settings.top_k]
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
         flags = () if result.abstained else audit(result.text, result.citations, [s.chunk for s in retrieved],

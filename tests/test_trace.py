@@ -22,14 +22,14 @@ def test_a_derived_answer_traces_its_plan_candidates_and_arithmetic(corpus_assis
 def test_an_abstention_traces_the_gate_or_threshold_that_decided(corpus_assistant):
     a = corpus_assistant.ask("Who is the defence minister of Norway?")
     assert a.abstained and a.trace is not None
-    assert a.trace.decided_by.startswith("abstain:") and not a.citations
+    assert "abstain:" in a.trace.decided_by and not a.citations
 
 
 def test_an_answer_traces_the_threshold_it_passed(corpus_assistant):
     a = corpus_assistant.ask("Why did the convoy leave without air support?")
     assert not a.abstained
     assert "answered: best probability" in a.trace.decided_by
-    threshold = corpus_assistant.settings.abstain_threshold
+    threshold = corpus_assistant.extractive.threshold
     assert a.trace.candidates[0].probability >= threshold
 
 

@@ -30,6 +30,9 @@ def write(folder, name: str, text: str):
 
 
 def test_an_update_that_changes_a_figure_is_a_version_and_the_newest_figure_wins(fresh_assistant, tmp_path):
+    from tests.conftest import hand_fit
+
+    fresh_assistant = hand_fit(fresh_assistant)  # the newest-figure rule of the hand-fit ranker
     changed = ("eight of its 13 camps", "eleven of its 13 camps")
     later = write(tmp_path / "a", "later.md", shipped("2023-11-20", changed))
     earlier = write(tmp_path / "b", "earlier.md", shipped())

@@ -18,13 +18,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
-from rag.answer.extractive.answer_types import named, numbers_in, predicate, same_verb
+from rag.answer.extractive.answer_types import numbers_in, same_verb
 from rag.answer.extractive.candidate import Candidate
-from rag.answer.extractive.derive import Derived, add_up, derive, difference, overlap, reading_order
+from rag.answer.extractive.derive import Derived, add_up, checked, derive, difference, overlap, reading_order
+from rag.answer.extractive.gates import gate, stems_of
 from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
+from rag.answer.scorer.model import AnswerScorer
 from rag.cite.citations import INSTRUCTION, make_citation
 from rag.index.embeddings import SentenceEncoder
 from rag.models import Citation, ScoredChunk, format_date
@@ -46,28 +49,23 @@ class Extracted:
     abstained: bool
     reason: str = ""
     decided_by: str = ""  # the gate or threshold that decided, for Answer.trace
+    passages: tuple[ScoredChunk, ...] = ()  # the passages read, in the scorer's order when it reranked
 
 
-def _owner_named(q: Question, sentence: str) -> bool:
-    """"Who is the NPA's top commander": a sentence that names the NPA (an organisation is not implied
-    the way a country is)."""
-    owner = re.search(r"\b([A-Z]{2,})['’]s?\s", q.text)
-    return owner is None or owner.group(1) in sentence
-
-
-_ATTRIBUTE = re.compile(r"^what (?:is|was|are|were) the (?:[\w'’-]+\s+){0,2}?([\w'’-]+) of\b", re.I)
-_ANY_ROLE = frozenset(["official", "officials", "person", "people", "man", "woman", "figure", "one"])
-
-
-def _stems(text: str) -> set[str]:
-    return {word_key(t) for t in tokens(text)}
+@dataclass(frozen=True)
+class Scored:
+    cands: list[Candidate]  # best first
+    passages: list[ScoredChunk]  # the passages read, best first
+    absent: str | None  # a name of the question that none of them mentions, as a reason to give
+    answerable: float | None  # the abstention model's probability; None without the scorer
 
 
 class ExtractiveAnswerer:
     def __init__(self, encoder: SentenceEncoder, idf: Callable[[str], float], prompts: dict[str, Prompt],
                  threshold: float, max_sentences: int, weights: dict[str, float] | None = None,
                  bias: float | None = None, article_terms: Callable[[str], set[str]] | None = None,
-                 max_chunks: int = 6, lede_terms: Callable[[str], set[str]] | None = None):
+                 max_chunks: int = 6, lede_terms: Callable[[str], set[str]] | None = None,
+                 scorer: AnswerScorer | None = None, keep: int = 6, gates: bool = True):
         self.encoder = encoder
         self.idf = idf
         self.prompts = prompts
@@ -78,6 +76,21 @@ class ExtractiveAnswerer:
         self.lede_terms = lede_terms or (lambda _article_id: set())
         self.max_chunks = max_chunks
         self.bias = BIAS if bias is None else bias
+        self.scorer = scorer  # the trained answer scorer: rescoring, reranking and abstention
+        self.keep = keep  # passages kept after reranking
+        self.gates = gates
+
+    @classmethod
+    def from_settings(cls, s: Any, encoder: SentenceEncoder, retriever: Any,
+                      prompts: dict[str, Prompt]) -> ExtractiveAnswerer:
+        """The answerer the settings ask for: the trained scorer (default) or the hand-fit ranker."""
+        from rag.answer.scorer.model import scorer_for
+
+        scorer, threshold = scorer_for(s)
+        return cls(encoder, retriever.idf, prompts, threshold, s.max_answer_sentences,
+                   article_terms=retriever.article_terms, lede_terms=retriever.lede_terms,
+                   max_chunks=s.rerank_from if scorer else s.answer_chunks, scorer=scorer, keep=s.top_k,
+                   gates=s.answer_gates)
 
     def candidates(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> list[Candidate]:
         cands: list[Candidate] = []
@@ -105,14 +118,47 @@ class ExtractiveAnswerer:
         best_sim = float(np.max(sims))
         scored = []
         for c, sim in zip(cands, sims, strict=True):
-            stems = _stems(phrases(c.text))
+            stems = stems_of(phrases(c.text))
             f = features(q, c, stems, float(sim), best_sim, weights, key)
             score = self.bias + sum(self.weights[name] * f[name] for name in FEATURES)
             covered = frozenset(t for t in weights if t in stems)
             scored.append(dataclasses.replace(c, score=score, covered=covered, features=f))
         return sorted(scored, key=lambda c: -c.score)
 
-    def missing(self, q: Question, retrieved: Sequence[ScoredChunk]) -> str | None:
+    def scored(self, q: Question, query: str, retrieved: Sequence[ScoredChunk]) -> Scored:
+        """The candidates rescored by the trained scorer (when there is one), best first; the
+        passages in the order of their best candidate; a name of the question missing from those
+        passages; the probability that the passages answer the question at all."""
+        cands = self.candidates(q, query, retrieved)
+        if self.scorer is None or not cands:
+            return Scored(cands, list(retrieved), self.missing(q, retrieved), None)
+        gate, kept = self.gate_flags(q, cands)
+        scores, x = self.scorer.score(q, query, cands, gate, kept)
+        names = self.scorer.feature_names
+        rescored = sorted((dataclasses.replace(c, score=float(s), features=dict(zip(names, row, strict=True)))
+                           for c, s, row in zip(cands, scores, x.tolist(), strict=True)), key=lambda c: -c.score)
+        passages = self.rerank(retrieved, rescored)[: self.keep]
+        absent = self.missing(q, passages)
+        answerable = self.scorer.answerable(scores, x, kept, absent is not None)
+        # a name in none of the first-stage passages at all vetoes (the seed's "Wagner Group", "Burkina
+        # Faso"); missing only from the passages kept is a feature: on train it was wrong 70 times of 89
+        return Scored(rescored, passages, absent, 0.0 if self.missing(q, retrieved) else answerable)
+
+    def gate_flags(self, q: Question, cands: list[Candidate]) -> tuple[list[float], bool]:
+        """The answer-type gates as features, not vetoes: for each candidate (in the hand-fit
+        ranker's order) whether the gate keeps it, and whether the gate keeps any."""
+        kept, reason = gate(q, cands, self.article_terms, self.lede_terms)
+        ids = {(c.chunk.id, c.start, c.end) for c in kept}
+        return [1.0 if (c.chunk.id, c.start, c.end) in ids else 0.0 for c in cands], reason is None
+
+    @staticmethod
+    def rerank(retrieved: Sequence[ScoredChunk], cands: Sequence[Candidate]) -> list[ScoredChunk]:
+        """Passages in the order of their best candidate (candidates come best first)."""
+        order = {c.chunk.id: i for i, c in reversed(list(enumerate(cands)))}
+        return sorted(retrieved, key=lambda sc: order.get(sc.chunk.id, len(order)))
+
+    @staticmethod
+    def missing(q: Question, retrieved: Sequence[ScoredChunk]) -> str | None:
         """A reason to abstain that needs no scoring: the question's subject is not in the passages."""
         present: set[str] = set()
         for sc in retrieved:
@@ -128,94 +174,55 @@ class ExtractiveAnswerer:
     def answer(self, q: Question, query: str, retrieved: Sequence[ScoredChunk],
                empty_index: bool = False) -> tuple[Extracted, list[Candidate]]:
         steps: list[str] = []  # what decided, in order, for Answer.trace
+        reason: str | None = None
         if empty_index:
-            reason: str | None = " No article is indexed yet: add articles first."
+            reason = " No article is indexed yet: add articles first."
             steps.append("abstain: the index is empty")
         elif not retrieved:
             reason = " No indexed passage matches the question."
             steps.append("abstain: nothing retrieved")
-        else:
-            reason = self.missing(q, retrieved)
-            if reason:
-                steps.append(f"abstain: the passages do not mention the question's subject ({reason.strip()})")
-        cands = self.candidates(q, query, retrieved) if retrieved else []
+        found = self.scored(q, query, retrieved) if retrieved else Scored([], [], None, None)
+        cands, passages, answerable = found.cands, found.passages, found.answerable
+        if reason is None and found.absent and answerable is None:  # the hand-fit ranker: a veto
+            reason = found.absent
+            steps.append(f"abstain: the passages do not mention the question's subject ({reason.strip()})")
+        elif found.absent:  # the scorer: a feature of the abstention model
+            steps.append(f"a name of the question is in no passage read ({found.absent.strip()})")
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
-            derivation = difference(q, cands[:8]) or derive(q, cands[:3]) or add_up(q, cands[:6])
+            derivation = (checked(difference(q, cands[:8])) or checked(derive(q, cands[:3]))
+                          or checked(add_up(q, cands[:6])))
             if derivation:
                 steps.append(f"derived: {derivation[0].expression}")
-        if reason is None and derivation is None:
+        if reason is None and derivation is None and self.gates and self.scorer is None:
             before = len(cands)
-            cands, reason = self._gate(q, cands)
+            cands, reason = gate(q, cands, self.article_terms, self.lede_terms)
             if reason is not None:
                 steps.append(f"abstain: the {q.qtype} answer-type gate kept no candidate ({reason.strip() or '-'})")
             elif len(cands) != before:
                 steps.append(f"the {q.qtype} answer-type gate kept {len(cands)} of {before} candidates")
         spelled_out = q.define and cands and (cands[0].features or {}).get("type_fit", 0.0) > 0  # "X (ABC)"
         best = probability(cands[0].score) if cands else None
-        if reason is None and (best is None or (best < self.threshold and not spelled_out)):
-            reason = ""
-            steps.append(f"abstain: best probability {'none' if best is None else f'{best:.2f}'} "
+        # the trained abstention model's probability that the passages answer, else the best sentence's
+        decisive, what = ((answerable, "answerable probability") if answerable is not None
+                          else (best, "best probability"))
+        # a parse-checked derivation from the sentence the scorer ranks first answers, whatever the
+        # abstention model says (it was not trained on derivations)
+        derived_from_best = bool(derivation and cands and any(overlap(c, cands[0]) for c in derivation[1]))
+        if reason is None and not derived_from_best and (
+                decisive is None or (decisive < self.threshold and not spelled_out)):
+            reason = found.absent or ""
+            steps.append(f"abstain: {what} {'none' if decisive is None else f'{decisive:.2f}'} "
                          f"< threshold {self.threshold}")
         if reason is not None:
             text = self.prompts["abstain"].render(reason=reason)
-            return Extracted(text, (), True, reason.strip(), "; ".join(steps)), cands
+            return Extracted(text, (), True, reason.strip(), "; ".join(steps), tuple(passages)), cands
         if not derivation:
-            steps.append(f"answered: best probability {best:.2f} >= threshold {self.threshold}"
-                         if best is not None and best >= self.threshold else "answered: a definition spelled out")
-        return dataclasses.replace(self._compose(q, cands, derivation), decided_by="; ".join(steps)), cands
-
-    @staticmethod
-    def _in_role(q: Question, c: Candidate) -> bool:
-        """"Who is the defence minister": the sentence speaks of that role (or of no particular one)."""
-        return not q.focus or q.focus_word in _ANY_ROLE or q.focus in _stems(c.text)
-
-    def _gate(self, q: Question, cands: list[Candidate]) -> tuple[list[Candidate], str | None]:
-        """Answer-type checks: keep the candidates that hold the kind of answer asked for."""
-        top = cands[:5]
-        if q.names and self.article_terms is not None:
-            # the answer comes from an article about what the question names ("the convoy from X")
-            names = [{word_key(t) for t in tokens(n)} for n in q.names]
-            about = [c for c in cands if all(n & self.article_terms(c.chunk.article_id) for n in names)]
-            if about:
-                cands = about
-                top = cands[:5]
-        if q.define:  # "What does X stand for?": prefer a sentence that spells X out
-            defining = [c for c in cands[:8] if c.features and c.features["type_fit"] > 0
-                        and (q.qtype != "who" or self._in_role(q, c))]
-            if defining:
-                return defining, None
-        if q.qtype == "when" or (q.qtype == "numeric" and q.text.lower().startswith("how long")):
-            # a date that is not just the day of the report; a duration
-            fitting = [c for c in top if c.features and c.features["type_fit"] > 0]
-            return (fitting, None) if fitting else ([], "")
-        attribute = _ATTRIBUTE.match(q.text)
-        if q.qtype == "factoid" and attribute and not q.define and attribute.group(1).lower() != "name":
-            # "what is the annual budget of X": a sentence about a budget
-            top = [c for c in cands[:5] if word_key(attribute.group(1).lower()) in _stems(c.text)]
-            if not top:
-                return [], f" No passage gives the {attribute.group(1).lower()} asked about."
-        if q.qtype in ("where", "factoid"):  # a place ("where was it heading?": a destination), a list of names
-            fitting = [c for c in cands[:5] if c.features and c.features["type_fit"] > 0]
-            return (fitting or top), None
-        if q.qtype == "who":
-            # "who is the defence minister": a sentence that names someone in that role
-            top = [c for c in cands[:8] if named(q, c.text) and self._in_role(q, c) and _owner_named(q, c.text)]
-            return (top, None) if top else ([], f" No passage names the {q.focus_word or 'person'} asked about.")
-        if q.qtype == "numeric" and q.names:
-            # a figure about what the question names comes from a passage that names it
-            top = [c for c in top if all(_stems(n) & (_stems(c.chunk.title + " " + c.chunk.text)
-                                                      | self.lede_terms(c.chunk.article_id)) for n in q.names)]
-            if not top:
-                return [], f" No passage that gives a figure mentions {' or '.join(q.names)}."
-        if q.qtype == "numeric" and q.focus:
-            top = [c for c in top if number_before(c.text, q.focus)]
-            if not top:
-                return [], ""  # a count of something no top passage counts
-            pred = predicate(q)
-            if pred and not any(pred in {word_key(t) for t in tokens(c.text)} for c in top[:1]):
-                return [], ""  # the number counts something else ("displaced", not "killed")
-        return top, None
+            confident = decisive is not None and decisive >= self.threshold
+            steps.append(f"answered: {what} {decisive:.2f} >= threshold {self.threshold}"
+                         if confident else "answered: a definition spelled out")
+        composed = self._compose(q, cands, derivation)
+        return dataclasses.replace(composed, decided_by="; ".join(steps), passages=tuple(passages)), cands
 
     @staticmethod
     def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:

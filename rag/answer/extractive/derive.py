@@ -14,7 +14,7 @@ from datetime import date
 
 from rag.answer.extractive.answer_types import predicate
 from rag.answer.extractive.candidate import Candidate
-from rag.nlp.dates import ELAPSED, elapsed
+from rag.nlp.dates import ELAPSED, elapsed, find_dates
 from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import (
     MONEY_GAP,
@@ -29,6 +29,7 @@ from rag.nlp.numbers import (
     remainder,
     to_number,
 )
+from rag.nlp.parse import counted, parse
 from rag.nlp.text import STOPWORDS, sentence_spans, tokens
 from rag.query.question import Question
 
@@ -161,6 +162,7 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
         found = _main_figure(c.text)
         if found and c.chunk.published and concept & {word_key(t) for t in tokens(c.text)}:
             figures.append((c.chunk.published, found, c))
+    figures = _of_named_reports(q, figures)
     if not figures:
         return None
     noun = word_key(figures[0][1][2].lower())  # the best sentence's count decides what is compared
@@ -172,6 +174,17 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     said = f"{fmt(v1)} - {fmt(v0)} = {fmt(change)} {word}" if change > 0 else \
         f"{fmt(v0)} - {fmt(v1)} = {fmt(-change)} {word} fewer"
     return Derivation(change, said, (w0, w1)), (c0, c1)
+
+
+def _of_named_reports(q: Question, figures: list) -> list:
+    """"Between OCHA's 1 October and 15 October reports": only the figures of reports published in
+    the months the question names (when it names two or more); none when they are not all there."""
+    newest = max(f[0] for f in figures)
+    named = {(d.day.year, d.day.month) for d in find_dates(q.text, newest) if d.precision in ("day", "month")}
+    if len(named) < 2:
+        return figures
+    kept = [f for f in figures if (f[0].year, f[0].month) in named]
+    return kept if len({(d.year, d.month) for d, _, _ in kept}) >= 2 else []
 
 
 _FIG = r"(?:about\s+|some\s+|around\s+|nearly\s+)?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?(?:\s+([a-z]+))?"
@@ -200,3 +213,45 @@ def from_to(sentence: str) -> Derivation | None:
     if y < x:
         return Derivation(x - y, f"{fmt(x)} - {fmt(y)} = {fmt(x - y)}{unit} less", (a, b))
     return Derivation(y - x, f"{fmt(y)} - {fmt(x)} = {fmt(y - x)}{unit} more", (b, a))
+
+
+def checked(found: Derived | None) -> Derived | None:
+    """A derived figure kept only when the parse agrees that its operands are counts of one thing.
+
+    Figures from two or more sentences must count the same noun (lemma), governed by the same
+    verb when summed (a change between reports may say "fled" in one and "displaced" in the other); no operand may be part of a date ("28 - 20 = 8 January" subtracted days of
+    the month); the counted noun must be a noun ("internally" is not what 87,000 counts). Elapsed
+    days and counts of listed names carry no figure operands and pass. When this fails the
+    answerer quotes the figures with their citations instead of computing.
+    """
+    if found is None:
+        return None
+    d, cands = found
+    figures = [f for f in d.operands if any(ch.isdigit() for ch in f)]
+    if not figures or len(cands) == 0 or all(find_dates(f, date.today()) for f in figures):
+        return found  # days between two dates: the operands are dates, not counts
+    texts = [c.text for c in cands]
+    docs = parse(texts)
+    counts: list[tuple[str, str]] = []
+    for figure in figures:
+        seen = None
+        for doc in docs:
+            token = next((t for t in doc if t.text == figure.split()[0]), None)
+            if token is not None:
+                if token.ent_type_ in ("DATE", "TIME"):
+                    return None
+                seen = counted(doc, figure)
+                noun_pos = next((t.pos_ for t in doc if t.lemma_.lower() == (seen or ("", ""))[0]), "")
+                if seen and noun_pos not in ("NOUN", "PROPN", "NUM"):
+                    return None
+                break
+        if seen is not None:
+            counts.append(seen)
+    if len(cands) > 1:
+        if len(counts) < len(figures) or len({n for n, _ in counts}) > 1:
+            return None
+        if " + " in d.expression and len({v for _, v in counts if v}) > 1:
+            return None  # housed in a camp + arrived elsewhere: two different counts
+        if " + " in d.expression and len({c.chunk.article_id for c in cands}) < len(cands):
+            return None  # one report's sentences restate its totals ("two killed on 23 May"; "to date, 6")
+    return found
