@@ -83,7 +83,7 @@ class ExtractiveAnswerer:
     @classmethod
     def from_settings(cls, s: Any, encoder: SentenceEncoder, retriever: Any,
                       prompts: dict[str, Prompt]) -> ExtractiveAnswerer:
-        """The answerer the settings ask for: the trained scorer (default) or the hand-fit ranker."""
+        """The answerer the settings ask for: the hand-fit ranker (default) or the trained scorer."""
         from rag.answer.scorer.model import scorer_for
 
         scorer, threshold = scorer_for(s)

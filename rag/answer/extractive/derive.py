@@ -219,7 +219,8 @@ def checked(found: Derived | None) -> Derived | None:
     """A derived figure kept only when the parse agrees that its operands are counts of one thing.
 
     Figures from two or more sentences must count the same noun (lemma), governed by the same
-    verb when summed (a change between reports may say "fled" in one and "displaced" in the other); no operand may be part of a date ("28 - 20 = 8 January" subtracted days of
+    verb when summed (a change between reports may say "fled" in one and "displaced" in the
+    other); no operand may be part of a date ("28 - 20 = 8 January" subtracted days of
     the month); the counted noun must be a noun ("internally" is not what 87,000 counts). Elapsed
     days and counts of listed names carry no figure operands and pass. When this fails the
     answerer quotes the figures with their citations instead of computing.
