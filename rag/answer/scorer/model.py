@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.ranker import FEATURES
 from rag.answer.scorer.answer_typing import TYPING_FEATURES, typing_features
 from rag.errors import BriefingError
+from rag.index.embeddings import SentenceEncoder
 from rag.nlp.parse import parse, pipeline
 from rag.query.question import Question
 
@@ -29,10 +29,11 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 SCORER_FEATURES = (*FEATURES, "tuned_sim", "tuned_gap", *TYPING_FEATURES, "gate")
 
 
-class TunedEncoder:
-    """A sentence-transformers model loaded by path, offline, in float32; an LRU cache of vectors."""
+class TunedModel:
+    """A sentence-transformers model loaded by path, offline, in float32, with the two methods
+    ``index.embeddings.SentenceEncoder`` calls (which adds the vector cache)."""
 
-    def __init__(self, path: Path, max_items: int = 50_000):
+    def __init__(self, path: Path):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
@@ -46,33 +47,20 @@ class TunedEncoder:
         self.model = SentenceTransformer(str(path), device="cpu", local_files_only=True,
                                          model_kwargs={"dtype": torch.float32})
         self.model.eval()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._max = max_items
-        self._lock = threading.Lock()
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            vectors = self.model.encode(missing, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
-            with self._lock:
-                for t, v in zip(missing, vectors, strict=True):
-                    self._cache[t] = v.astype(np.float32)
-                while len(self._cache) > self._max:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            got = [self._cache.get(t) for t in texts]
-        if any(v is None for v in got):  # evicted meanwhile: embed those again
-            got = [v if v is not None else self.model.encode([t], normalize_embeddings=True)[0]
-                   for t, v in zip(texts, got, strict=True)]
-        return np.vstack(got) if got else np.zeros((0, 384), dtype=np.float32)
+    def embed_documents(self, texts: list[str]) -> list[np.ndarray]:
+        return list(self.model.encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
 
 
-def load_tuned_encoder(path: Path) -> TunedEncoder:
-    return TunedEncoder(path)
+def load_tuned_encoder(path: Path) -> SentenceEncoder:
+    """The fine-tuned encoder behind the same LRU cache as the index's encoder."""
+    return SentenceEncoder(TunedModel(path))  # type: ignore[arg-type]
 
 
-def feature_matrix(q: Question, query: str, cands: Sequence[Candidate], encoder: TunedEncoder,
+def feature_matrix(q: Question, query: str, cands: Sequence[Candidate], encoder: SentenceEncoder,
                    gate: Sequence[float]) -> np.ndarray:
     """One row of ``SCORER_FEATURES`` per candidate (candidates already carry the ranker's features;
     ``gate``: whether the answer-type gate keeps each)."""
