@@ -171,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float,
                     help="use this threshold instead of the curve's best (one chosen end to end on dev, "
                          "RAG_ABSTAIN_THRESHOLD=... python bench/news_eval.py --splits dev)")
+    ap.add_argument("--threshold-note", default="end to end on dev",
+                    help="how the given threshold was chosen (stored in scorer.json)")
     ap.add_argument("--write", action="store_true", help=f"write the model to {MODEL_DIR}")
     args = ap.parse_args(argv)
     from sklearn.linear_model import LogisticRegression
@@ -237,11 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         m = fit(np.vstack([xs_train[i] for i in fit_idx]), np.concatenate([train[i].labels for i in fit_idx]))
         for i in held:
             oof[i] = m.decision_function(xs_train[i]) if len(xs_train[i]) else np.zeros(0)
-    qx = np.array([question_features(s, x, r.gate_kept, name_missing(r, s))
+    qx = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis)
                    for s, x, r in zip(oof, xs_train, train, strict=True)])
     qy = np.array([int(r.qtype != "unanswerable") for r in train])
-    abstainer = fit(qx, qy)
-    dev_q = np.array([question_features(s, x, r.gate_kept, name_missing(r, s))
+    abstainer = fit(qx, qy, balanced=False)  # unweighted: its output is read as a probability
+    dev_q = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis)
                       for s, x, r in zip(dev_scores, xs_dev, dev, strict=True)])
     p_dev = abstainer.predict_proba(dev_q)[:, 1]
     rows = curve(dev, dev_scores, p_dev)
@@ -262,8 +264,8 @@ def write(model, abstainer, tuned: bool, encoder_dir: Path, threshold: float, hi
     import shutil
 
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    if tuned:
-        target = MODEL_DIR / "encoder"
+    target = MODEL_DIR / "encoder"
+    if tuned and Path(encoder_dir).resolve() != target.resolve():  # --encoder may name the shipped one
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(encoder_dir, target, ignore=shutil.ignore_patterns("README.md"))
     weights = {"features": list(SCORER_FEATURES), "weights": [round(float(w), 5) for w in model.coef_[0]],
@@ -277,9 +279,8 @@ def write(model, abstainer, tuned: bool, encoder_dir: Path, threshold: float, hi
                "train_candidates": sum(len(r.cands) for r in train),
                "train_positives": int(sum(sum(r.labels) for r in train))}
     if args.threshold is not None:
-        weights["threshold_chosen_by"] = ("end to end on dev: RAG_ABSTAIN_THRESHOLD=0.16/0.26/0.36 python "
-                                          "bench/news_eval.py --splits dev gave answer accuracy 0.520/0.533/0.540; "
-                                          f"written by bench/train_scorer.py --threshold {args.threshold} --write")
+        weights["threshold_chosen_by"] = (f"{args.threshold_note}; written by bench/train_scorer.py "
+                                          f"--threshold {args.threshold} --write")
     (MODEL_DIR / "scorer.json").write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
     digests = {str(p.relative_to(MODEL_DIR)): hashlib.sha256(p.read_bytes()).hexdigest()
                for p in sorted(MODEL_DIR.rglob("*")) if p.is_file() and p.name not in ("SHA256SUMS", "MODEL_CARD.md")}

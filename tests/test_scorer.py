@@ -109,8 +109,9 @@ def test_the_scorer_scores_candidates_and_the_abstention_model_reads_them(scorer
     cands = [Candidate(c.chunk, 0, c.start, c.end, c.text, features=dict(base)) for c in cands]
     scores, x = scorer.score(analyse(question), question, cands, [1.0, 1.0], True)
     assert x.shape == (2, len(SCORER_FEATURES)) and scores[0] > scores[1]
-    assert 0.0 < scorer.answerable(scores, x, True, False) < 1.0
-    assert scorer.answerable(scores, x, True, False) > scorer.answerable(np.array([-8.0, -9.0]), x, False, True)
+    q = analyse(question)
+    assert 0.0 < scorer.answerable(scores, x, True, False, q) < 1.0
+    assert scorer.answerable(scores, x, True, False, q) > scorer.answerable(np.array([-8.0, -9.0]), x, False, True, q)
 
 
 def test_switched_on_it_rescores_reranks_and_decides_abstention(embeddings, tmp_path):

@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
                            for c, s, row in zip(cands, scores, x.tolist(), strict=True)), key=lambda c: -c.score)
         passages = self.rerank(retrieved, rescored)[: self.keep]
         absent = self.missing(q, passages)
-        answerable = self.scorer.answerable(scores, x, kept, absent is not None)
+        answerable = self.scorer.answerable(scores, x, kept, absent is not None, q)
         # a name in none of the first-stage passages at all vetoes (the seed's "Wagner Group", "Burkina
         # Faso"); missing only from the passages kept is a feature: on train it was wrong 70 times of 89
         return Scored(rescored, passages, absent, 0.0 if self.missing(q, retrieved) else answerable)

@@ -81,23 +81,30 @@ def feature_matrix(q: Question, query: str, cands: Sequence[Candidate], encoder:
     return np.array(rows, dtype=np.float64)
 
 
+QUESTION_TYPES = ("factoid", "how", "numeric", "when", "where", "who", "why")  # query.question's kinds
 QUESTION_FEATURES = ("best", "gap", "best_sim", "best_coverage", "best_lemma_cov", "best_ent_fit", "top3",
-                     "gate_kept", "best_gate", "name_missing")
+                     "gate_kept", "best_gate", "name_missing", *(f"asks_{t}" for t in QUESTION_TYPES), "has_names")
 
 
-def question_features(scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool) -> list[float]:
+def question_features(scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool,
+                      q: Question) -> list[float]:
     """What the abstention model reads: the best candidate's log-odds and features, the margin to
-    the runner-up, the mean of the top three, whether the answer-type gate kept any candidate and
-    whether a name of the question is missing from the passages read."""
+    the runner-up, the mean of the top three, whether the answer-type gate kept any candidate,
+    whether a name of the question is missing from the passages read, the question's kind and
+    whether it names anything (how often each kind goes unanswered differs). Not its length: on
+    train the unanswerable questions are the short ones, which says more of their writers than of
+    users (with it, the seed set's short questions were refused)."""
+    asked = [float(q.qtype == t) for t in QUESTION_TYPES] + [float(bool(q.names))]
     if not len(scores):
-        return [-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, -10.0, float(gate_kept), 0.0, float(name_missing)]
+        return [-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, -10.0, float(gate_kept), 0.0, float(name_missing), *asked]
     order = np.argsort(-scores)
     best = x[order[0]]
     second = scores[order[1]] if len(order) > 1 else scores[order[0]] - 5.0
     col = SCORER_FEATURES.index
     return [float(scores[order[0]]), float(scores[order[0]] - second), float(best[col("tuned_sim")]),
             float(best[col("coverage")]), float(best[col("lemma_cov")]), float(best[col("ent_fit")]),
-            float(np.mean(scores[order[:3]])), float(gate_kept), float(best[col("gate")]), float(name_missing)]
+            float(np.mean(scores[order[:3]])), float(gate_kept), float(best[col("gate")]), float(name_missing),
+            *asked]
 
 
 _loaded: dict[Path, AnswerScorer] = {}
@@ -155,8 +162,9 @@ class AnswerScorer:
         x = feature_matrix(q, query, cands, self.encoder, gate)
         return (x @ self.weights + self.bias if len(x) else np.zeros(0)), x
 
-    def answerable(self, scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool) -> float:
+    def answerable(self, scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool,
+                   q: Question) -> float:
         """The probability that the passages answer the question at all (the abstention model)."""
-        features = question_features(scores, x, gate_kept, name_missing)
+        features = question_features(scores, x, gate_kept, name_missing, q)
         z = float(np.dot(features, self.question_weights) + self.question_bias)
         return 1.0 / (1.0 + np.exp(-z))
