@@ -239,11 +239,11 @@ def main(argv: list[str] | None = None) -> int:
         m = fit(np.vstack([xs_train[i] for i in fit_idx]), np.concatenate([train[i].labels for i in fit_idx]))
         for i in held:
             oof[i] = m.decision_function(xs_train[i]) if len(xs_train[i]) else np.zeros(0)
-    qx = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis)
+    qx = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis, r.query)
                    for s, x, r in zip(oof, xs_train, train, strict=True)])
     qy = np.array([int(r.qtype != "unanswerable") for r in train])
     abstainer = fit(qx, qy, balanced=False)  # unweighted: its output is read as a probability
-    dev_q = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis)
+    dev_q = np.array([question_features(s, x, r.gate_kept, name_missing(r, s), r.analysis, r.query)
                       for s, x, r in zip(dev_scores, xs_dev, dev, strict=True)])
     p_dev = abstainer.predict_proba(dev_q)[:, 1]
     rows = curve(dev, dev_scores, p_dev)

@@ -7,6 +7,7 @@ and rendering fails if a variable is not supplied. It does not call models.
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,3 +51,31 @@ def load_prompt(directory: Path, name: str) -> Prompt:
 
 def load_prompts(directory: Path) -> dict[str, Prompt]:
     return {name: load_prompt(directory, name) for name in REQUIRED}
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "prompts"
+
+
+@functools.cache
+def _as_of(directory: Path) -> tuple[str, str]:
+    prefix, _, suffix = load_prompt(directory, "as_of").template.strip().partition("{date}")
+    return prefix, suffix
+
+
+def without_head(text: str, directory: Path = SHIPPED) -> str:
+    """An answer without its "As of <date>:" head (the ``as_of`` prompt): what it says, not the
+    date of its newest source (a gold "21" was once found in "As of 21 August 2019").
+
+    >>> without_head("As of 21 August 2019: The number rose from 39 to 60. [1]")
+    'The number rose from 39 to 60. [1]'
+    """
+    prefix, suffix = _as_of(Path(directory))
+    if prefix and suffix and text.startswith(prefix) and suffix in text:
+        return text.split(suffix, 1)[1].lstrip()
+    return text
+
+
+def is_abstention(text: str, directory: Path = SHIPPED) -> bool:
+    """Does an answer's text open as the ``abstain`` prompt does ("The sources do not answer this.")?"""
+    opening = load_prompt(Path(directory), "abstain").template.split("{", 1)[0].strip()
+    return bool(opening) and without_head(text, directory).startswith(opening)

@@ -98,6 +98,10 @@ def test_arithmetic_refuses_figures_of_different_counts():
     days = (Derivation(8, "28 - 20 = 8 January", ("20", "28")),
             (_cand("As of 20 January 2021, 60,000 had fled."), _cand("As of 28 January 2021, 92,000 had fled.")))
     assert checked(days) is None  # days of the month are not counts
+    involved = _cand("The convoys that have arrived are the largest to date, involving 163 trucks.", article="d")
+    four = _cand("On 22 November, four additional UNHCR trucks arrived in Shire.", article="e")
+    words = (Derivation(167, "163 + 4 = 167 lorries", ("163", "four")), (involved, four))
+    assert checked(words) is None  # a figure written in words is an operand too (involve / arrive)
 
 
 def test_the_scorer_scores_candidates_and_the_abstention_model_reads_them(scorer):
@@ -110,8 +114,9 @@ def test_the_scorer_scores_candidates_and_the_abstention_model_reads_them(scorer
     scores, x = scorer.score(analyse(question), question, cands, [1.0, 1.0], True)
     assert x.shape == (2, len(SCORER_FEATURES)) and scores[0] > scores[1]
     q = analyse(question)
-    assert 0.0 < scorer.answerable(scores, x, True, False, q) < 1.0
-    assert scorer.answerable(scores, x, True, False, q) > scorer.answerable(np.array([-8.0, -9.0]), x, False, True, q)
+    confident = scorer.answerable(scores, x, True, False, q, question)
+    assert 0.0 < confident < 1.0
+    assert confident > scorer.answerable(np.array([-8.0, -9.0]), x, False, True, q, question)
 
 
 def test_switched_on_it_rescores_reranks_and_decides_abstention(embeddings, tmp_path):

@@ -19,7 +19,6 @@ Markdown reports are ``rag.eval.report``'s.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import statistics
@@ -32,6 +31,7 @@ from typing import Any
 from rag.eval.evidence import holds_evidence
 from rag.models import Answer, Article
 from rag.nlp.text import contains_term, match_key
+from rag.prompts import without_head
 
 REQUIRED_FIELDS = ("id", "question", "must_contain", "evidence", "type")
 
@@ -89,32 +89,10 @@ def gold_found(text: str, term: str) -> bool:
     return bool(key) and re.search(pattern, match_key(text)) is not None
 
 
-@functools.cache
-def _as_of_parts() -> tuple[str, str]:
-    from rag.prompts import load_prompt
-    from rag.settings import ROOT
-
-    prefix, _, suffix = load_prompt(ROOT / "prompts", "as_of").template.strip().partition("{date}")
-    return prefix, suffix
-
-
-def answer_body(text: str) -> str:
-    """The answer without its "As of <date>:" head (the shipped ``as_of`` prompt): the date of the
-    newest source is not an answer, yet a gold "21" was once found in "As of 21 August 2019".
-
-    >>> answer_body("As of 21 August 2019: The number rose from 39 to 60. [1]")
-    'The number rose from 39 to 60. [1]'
-    """
-    prefix, suffix = _as_of_parts()
-    if prefix and suffix and text.startswith(prefix) and suffix in text:
-        return text.split(suffix, 1)[1].lstrip()
-    return text
-
-
 def answer_correct(row: dict[str, Any], answer: Answer) -> bool:
     if row["type"] == "unanswerable":
         return answer.abstained
-    body = answer_body(answer.text)
+    body = without_head(answer.text)
     return not answer.abstained and all(gold_found(body, m) for m in row["must_contain"])
 
 

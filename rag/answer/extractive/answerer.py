@@ -27,6 +27,7 @@ from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.derive import Derived, add_up, checked, derive, difference, overlap, reading_order
 from rag.answer.extractive.gates import gate, stems_of
 from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
+from rag.answer.extractive.sources import ANCHORED, earlier_figure, other_sources, several
 from rag.answer.scorer.model import AnswerScorer
 from rag.cite.citations import INSTRUCTION, make_citation
 from rag.index.embeddings import SentenceEncoder
@@ -35,9 +36,8 @@ from rag.nlp.dates import annotate_relative_dates, has_temporal
 from rag.nlp.lexicon import phrases, word_key
 from rag.nlp.numbers import (
     number_before,
-    remainder,
 )
-from rag.nlp.text import sentence_spans, tokens
+from rag.nlp.text import STOPWORDS, sentence_spans, tokens
 from rag.prompts import Prompt
 from rag.query.question import Question, question_terms
 
@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
                            for c, s, row in zip(cands, scores, x.tolist(), strict=True)), key=lambda c: -c.score)
         passages = self.rerank(retrieved, rescored)[: self.keep]
         absent = self.missing(q, passages)
-        answerable = self.scorer.answerable(scores, x, kept, absent is not None, q)
+        answerable = self.scorer.answerable(scores, x, kept, absent is not None, q, query)
         # a name in none of the first-stage passages at all vetoes (the seed's "Wagner Group", "Burkina
         # Faso"); missing only from the passages kept is a feature: on train it was wrong 70 times of 89
         return Scored(rescored, passages, absent, 0.0 if self.missing(q, retrieved) else answerable)
@@ -163,9 +163,11 @@ class ExtractiveAnswerer:
         present: set[str] = set()
         for sc in retrieved:
             present.update(word_key(t) for t in tokens(sc.chunk.title + " " + sc.chunk.text))
+        stems = {t[:6] for t in present if len(t) >= 6}
         for name in q.names:
-            parts = [word_key(t) for t in tokens(name)]
-            if parts and not any(p in present for p in parts):
+            parts = [word_key(p) for t in tokens(name) for p in t.split("-") if p and p not in STOPWORDS]
+            # a name written otherwise: "Congo-Kinshasa" for Congo, "Burkinabè" for Burkina, an emphatic "NOT"
+            if parts and not any(p in present or (len(p) >= 7 and p[:6] in stems) for p in parts):
                 return f" They do not mention {name}."
         if q.focus and q.focus not in present and q.qtype == "who":
             return f" They do not mention a {q.focus_word}."
@@ -224,23 +226,9 @@ class ExtractiveAnswerer:
         composed = self._compose(q, cands, derivation)
         return dataclasses.replace(composed, decided_by="; ".join(steps), passages=tuple(passages)), cands
 
-    @staticmethod
-    def _earlier(q: Question, best: Candidate, cands: Sequence[Candidate]) -> Candidate | None:
-        """An older source's figure for the same count, when it differs (the figure changed)."""
-        if q.qtype != "numeric" or not q.focus or best.chunk.published is None or has_temporal(q.text) \
-                or _ANCHORED.match(q.text):
-            return None  # a question naming its time ("in mid-March", "when the convoy got through") gets that figure
-        mine = set(numbers_in(best.text))
-        for c in cands[:6]:
-            older = c.chunk.published and c.chunk.published < best.chunk.published
-            same_count = (number_before(c.text, q.focus) and same_verb(q, c.text)) or remainder(c.text, q.focus)
-            if older and c.chunk.article_id != best.chunk.article_id and same_count and set(numbers_in(c.text)) != mine:
-                return c
-        return None
-
     def _compose(self, q: Question, cands: list[Candidate], derivation: Derived | None) -> Extracted:
         best = derivation[1][0] if derivation else cands[0]
-        anchored = has_temporal(q.text) or bool(_ANCHORED.match(q.text))  # the question names its own time
+        anchored = has_temporal(q.text) or bool(ANCHORED.match(q.text))  # the question names its own time
         if not derivation and q.qtype == "numeric" and q.focus and not anchored:  # the newest close contender
             newer = [c for c in cands[:4] if c.score >= best.score - 2.0 and number_before(c.text, q.focus)
                      and same_verb(q, c.text)
@@ -250,13 +238,14 @@ class ExtractiveAnswerer:
             carried = [c for c in cands if c.chunk.id == best.chunk.id and c.start == best.start and c.end > best.end
                        and c.score >= best.score - 1.0]
             best = carried[0] if carried else best
-        earlier = None if derivation and len(derivation[1]) > 1 else self._earlier(q, best, cands)
-        chosen = list(derivation[1]) if derivation else [best]
+        earlier = None if derivation and len(derivation[1]) > 1 else earlier_figure(q, best, cands)
+        others = [] if derivation or earlier else other_sources(q, best, cands)
+        chosen = list(derivation[1]) if derivation else [best, *others]
         covered = set(best.covered)
         multi = bool(re.search(r"\b(and|or) (why|what|when|how|where|who)\b", q.text, re.I)) or "," in q.text
         margin = 1.0 if multi else 0.5  # in log-odds: how close to the best another sentence must score
         for c in cands:
-            if len(chosen) >= self.max_sentences or derivation or earlier is not None:
+            if len(chosen) >= self.max_sentences or derivation or earlier is not None or others:
                 break
             same_chunk = c.chunk.id == best.chunk.id  # costs no extra citation
             overlaps = any(overlap(c, x) for x in chosen)
@@ -267,7 +256,7 @@ class ExtractiveAnswerer:
                     c.score >= best.score - margin or (same_chunk and c.score >= best.score - 2 * margin)):
                 chosen.append(c)
                 covered |= c.covered
-        chosen.sort(key=reading_order)
+        chosen.sort(key=reading_order, reverse=bool(others))  # several sources: newest first
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -277,11 +266,14 @@ class ExtractiveAnswerer:
                 citations.append(make_citation(numbers[c.chunk.id], c.chunk, c.text, c.start, c.end,
                                                max(0.0, min(1.0, c.score))))
             sent = annotate_relative_dates(c.text, c.chunk.published)
-            parts.append(f"{sent} [{numbers[c.chunk.id]}]")
+            dated = f"({format_date(c.chunk.published)}) " if others and c.chunk.published else ""
+            parts.append(f"{dated}{sent} [{numbers[c.chunk.id]}]")
         if derivation:
             cited = " ".join(f"[{n}]" for n in dict.fromkeys(numbers[c.chunk.id] for c in derivation[1]))
             whose = "source's" if len(derivation[1]) == 1 else "sources'"
             parts.insert(0, f"By the {whose} figures, {derivation[0].expression} {cited}.")
+        if others:
+            parts.insert(0, several(len(chosen)))
         if earlier is not None and earlier.chunk.published:
             n = len(numbers) + 1
             citations.append(make_citation(n, earlier.chunk, earlier.text, earlier.start, earlier.end,
@@ -293,7 +285,6 @@ class ExtractiveAnswerer:
         return Extracted(head + " ".join(parts), tuple(citations), False)
 
 
-_ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # "When the convoy got through, ..."
 # a sentence carried on by the next: a pronoun, or a quote that continues the speaker's account
 _THAT_DAY = re.compile(r"\b(?:that|the same|the following|the next) (?:day|morning|afternoon|evening|night)\b"
                        r"|\blater that\b", re.I)  # a time that points back to the sentence before

@@ -177,14 +177,21 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
 
 
 def _of_named_reports(q: Question, figures: list) -> list:
-    """"Between OCHA's 1 October and 15 October reports": only the figures of reports published in
-    the months the question names (when it names two or more); none when they are not all there."""
+    """"Between OCHA's 1 October and 15 October reports": only the figures of reports published on
+    the dates the question names (a named day: within three days of it; a named month: in it), when
+    it names two or more; none when two of them are not there. Days count: two reports of one
+    month ("between the 22 and 28 May updates") are told apart by their day."""
     newest = max(f[0] for f in figures)
-    named = {(d.day.year, d.day.month) for d in find_dates(q.text, newest) if d.precision in ("day", "month")}
-    if len(named) < 2:
+    named = {(d.day, d.precision) for d in find_dates(q.text, newest) if d.precision in ("day", "month")}
+    if len({day for day, _ in named}) < 2:
         return figures
-    kept = [f for f in figures if (f[0].year, f[0].month) in named]
-    return kept if len({(d.year, d.month) for d, _, _ in kept}) >= 2 else []
+
+    def of_named(published: date) -> bool:
+        return any(abs((published - day).days) <= 3 if precision == "day"
+                   else (published.year, published.month) == (day.year, day.month) for day, precision in named)
+
+    kept = [f for f in figures if of_named(f[0])]
+    return kept if len({d for d, _, _ in kept}) >= 2 else []
 
 
 _FIG = r"(?:about\s+|some\s+|around\s+|nearly\s+)?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?(?:\s+([a-z]+))?"
@@ -228,7 +235,10 @@ def checked(found: Derived | None) -> Derived | None:
     if found is None:
         return None
     d, cands = found
-    figures = [f for f in d.operands if any(ch.isdigit() for ch in f)]
+    # figures written in digits or in words ("four additional trucks"): a word left out once let
+    # "163 + 4 = 167 lorries" add trucks involved in one convoy to trucks that arrived elsewhere
+    figures = [f for f in d.operands
+               if any(ch.isdigit() for ch in f) or (f.split() and to_number(f.split()[0]) is not None)]
     if not figures or len(cands) == 0 or all(find_dates(f, date.today()) for f in figures):
         return found  # days between two dates: the operands are dates, not counts
     texts = [c.text for c in cands]

@@ -83,18 +83,20 @@ def feature_matrix(q: Question, query: str, cands: Sequence[Candidate], encoder:
 
 QUESTION_TYPES = ("factoid", "how", "numeric", "when", "where", "who", "why")  # query.question's kinds
 QUESTION_FEATURES = ("best", "gap", "best_sim", "best_coverage", "best_lemma_cov", "best_ent_fit", "top3",
-                     "gate_kept", "best_gate", "name_missing", *(f"asks_{t}" for t in QUESTION_TYPES), "has_names")
+                     "gate_kept", "best_gate", "name_missing", *(f"asks_{t}" for t in QUESTION_TYPES), "has_names",
+                     "follow_up")
 
 
 def question_features(scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool,
-                      q: Question) -> list[float]:
+                      q: Question, query: str) -> list[float]:
     """What the abstention model reads: the best candidate's log-odds and features, the margin to
     the runner-up, the mean of the top three, whether the answer-type gate kept any candidate,
     whether a name of the question is missing from the passages read, the question's kind and
-    whether it names anything (how often each kind goes unanswered differs). Not its length: on
+    whether it names anything (how often each kind goes unanswered differs), whether it is a
+    follow-up (``query``, the standalone question, differs from it). Not its length: on
     train the unanswerable questions are the short ones, which says more of their writers than of
     users (with it, the seed set's short questions were refused)."""
-    asked = [float(q.qtype == t) for t in QUESTION_TYPES] + [float(bool(q.names))]
+    asked = [float(q.qtype == t) for t in QUESTION_TYPES] + [float(bool(q.names)), float(q.text != query)]
     if not len(scores):
         return [-10.0, 0.0, 0.0, 0.0, 0.0, 0.0, -10.0, float(gate_kept), 0.0, float(name_missing), *asked]
     order = np.argsort(-scores)
@@ -163,8 +165,8 @@ class AnswerScorer:
         return (x @ self.weights + self.bias if len(x) else np.zeros(0)), x
 
     def answerable(self, scores: np.ndarray, x: np.ndarray, gate_kept: bool, name_missing: bool,
-                   q: Question) -> float:
+                   q: Question, query: str) -> float:
         """The probability that the passages answer the question at all (the abstention model)."""
-        features = question_features(scores, x, gate_kept, name_missing, q)
+        features = question_features(scores, x, gate_kept, name_missing, q, query)
         z = float(np.dot(features, self.question_weights) + self.question_bias)
         return 1.0 / (1.0 + np.exp(-z))
