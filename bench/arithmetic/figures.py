@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rag.nlp.parse import counted_noun, governing_verb
 from rag.nlp.text import NUMBER_WORDS
 
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "m": 1e6, "bn": 1e9, "mn": 1e6, "k": 1e3}
@@ -70,23 +71,16 @@ def _date_like(tok: Any, value: float) -> bool:
 
 
 def _counted(tok: Any) -> tuple[str, str]:
-    """(noun lemma, verb lemma) that a number token counts, by the parse."""
-    noun = tok
-    while noun.dep_ in ("nummod", "compound", "quantmod") or noun.lower_ in _SCALES:
-        if noun.head.i == noun.i:
-            break
-        noun = noun.head
-    if noun.pos_ == "ADP" or noun.lower_ in ("more", "than", "some", "about", "over"):  # "thousands of people"
-        noun = next((g for g in noun.children if g.dep_ == "pobj"), noun)
-    if noun.i == tok.i or noun.pos_ not in ("NOUN", "PROPN"):  # "3,019 at site S": no counted noun
+    """(noun lemma, verb lemma) that a number token counts, by the parse; "3,019 at site S" counts
+    nothing, "6144 of the samples" the object of its "of"."""
+    noun = counted_noun(tok, frozenset(_SCALES))
+    if noun.i == tok.i or noun.pos_ not in ("NOUN", "PROPN"):
         of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         pobj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
         noun = pobj if pobj is not None else tok
-    verb = noun
-    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-        verb = verb.head
+    verb = governing_verb(noun)
     lemma = noun.lemma_.lower() if noun.pos_ in ("NOUN", "PROPN") else ""
-    return lemma, (verb.lemma_.lower() if verb.pos_ in ("VERB", "AUX") else "")
+    return lemma, (verb.lemma_.lower() if verb is not None else "")
 
 
 def _governing_prep(tok: Any) -> str:

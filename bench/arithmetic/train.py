@@ -8,8 +8,8 @@ Result (2026-12-02, closing note of #16): the question model is good (asks-for-a
 precision 0.89 out of fold on train, 7/7 on dev at 0.5); the operand choice is not. Given the
 gold operation, the best pair over the six best sentences is right for 21 of 86 train and 9 of
 16 dev questions; restricted to pairs within the best sentence, precision rises but recall
-falls: at 0.5/0.5 train gives 5 right / 3 wrong and dev 2 / 0; with no wrong one on either
-split, 2 of 86 and 1 of 16. Wrong derived figures must be 0, so the product keeps the
+falls: at 0.5/0.5 train gives 5 right / 2-3 wrong (two recordings of the candidates) and dev
+2 / 0; with no wrong one on either split, 2 of 86 and 1 of 16. Wrong derived figures must be 0, so the product keeps the
 parse-checked rules of ``answer.extractive.derive``. What would change that: operands labelled
 for far more questions, and pair features for "the same count in two reports".
 

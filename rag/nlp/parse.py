@@ -68,14 +68,27 @@ def counted(doc: Any, figure: str) -> tuple[str, str] | None:
     token = next((t for t in doc if t.text == first), None)
     if token is None:
         return None
+    noun = counted_noun(token)
+    verb = governing_verb(noun)
+    return noun.lemma_.lower(), (verb.lemma_.lower() if verb is not None else "")
+
+
+def counted_noun(token: Any, scales: frozenset[str] = _SCALE) -> Any:
+    """The token a number token counts: up its modifiers and scale words ("1.3 million people"),
+    and through "of" ("thousands of people"); the number itself when the parse gives nothing."""
     noun = token
-    while noun.dep_ in ("nummod", "compound", "quantmod") or noun.lower_ in _SCALE:
+    while noun.dep_ in ("nummod", "compound", "quantmod") or noun.lower_ in scales:
         if noun.head.i == noun.i:
             break
         noun = noun.head
     if noun.pos_ == "ADP" or noun.lower_ in ("more", "than", "some", "about", "over"):  # "thousands of people"
         noun = next((g for g in noun.children if g.dep_ == "pobj"), noun)
-    verb = noun
+    return noun
+
+
+def governing_verb(token: Any) -> Any | None:
+    """The verb (or auxiliary) above a token in the parse, or None."""
+    verb = token
     while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
         verb = verb.head
-    return noun.lemma_.lower(), (verb.lemma_.lower() if verb.pos_ in ("VERB", "AUX") else "")
+    return verb if verb.pos_ in ("VERB", "AUX") else None
