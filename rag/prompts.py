@@ -75,7 +75,12 @@ def without_head(text: str, directory: Path = SHIPPED) -> str:
     return text
 
 
+@functools.cache
+def _abstain_opening(directory: Path) -> str:
+    return load_prompt(directory, "abstain").template.split("{", 1)[0].strip()
+
+
 def is_abstention(text: str, directory: Path = SHIPPED) -> bool:
     """Does an answer's text open as the ``abstain`` prompt does ("The sources do not answer this.")?"""
-    opening = load_prompt(Path(directory), "abstain").template.split("{", 1)[0].strip()
+    opening = _abstain_opening(Path(directory))
     return bool(opening) and without_head(text, directory).startswith(opening)

@@ -42,7 +42,7 @@ def condense(question: str, history: History | None, own: Question | None = None
     people = _referent(previous, said) if _PERSON_PRONOUN.search(question) else []
     if len(people) == 1:  # "What did she say?" after "Who is the governor?": about that person, not the governor
         return f"{people[0]} {question}"
-    named = people or named_in(said, previous, leans_on(question))  # "there", "it": what the answer named
+    named = people or named_in(said, previous, leans_on(question))  # "there", "that group": what the answer named
     return " ".join([previous.strip(), *named, question])
 
 
@@ -57,7 +57,7 @@ def leans_on(question: str) -> frozenset[str]:
     "those"); empty when it points to nothing. "It" and "its" are left out: with them condensed
     (the previous question in front), dev follow-ups rose from 0.308 to 0.462 but train's fell
     from 0.736 to 0.717, and a question that answers alone ("Who paid for it, and how much did it
-    cost?") was answered from the previous topic (bench note of #16)."""
+    cost?") was answered from the previous topic (closing note of #16, 2026-12-02)."""
     wanted: set[str] = set()
     for t in parse([question])[0]:
         kinds = t.morph.get("PronType")
