@@ -48,6 +48,8 @@ def test_a_name_written_otherwise_is_not_missing_but_an_absent_one_is():
                      "How many donors had NOT paid in Burkina Faso?"):
         assert ExtractiveAnswerer.missing(analyse(question), passages) is None, question
     assert "Wagner Group" in (ExtractiveAnswerer.missing(analyse("What did the Wagner Group say?"), passages) or "")
+    assert "UNICEF" in (ExtractiveAnswerer.missing(analyse("What did UNICEF say about Burkina Faso?"), passages) or "")
+    assert analyse("Of the donors, how many had NOT yet paid?").names == ()  # emphasis, not a name
 
 
 def test_two_reports_of_one_month_are_told_apart_by_their_day():

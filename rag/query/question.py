@@ -66,7 +66,9 @@ def _names(text: str) -> tuple[str, ...]:
     out, run = [], []
     for i, w in enumerate(words):
         base = re.sub(r"['’]s$", "", w)
-        if base[:1].isupper() and not (i == 0 or base.lower() in _WH or base.lower().split("-")[-1] in _TIME_WORDS):
+        # a negation in capitals is emphasis, not a name ("how many had NOT yet paid")
+        if base[:1].isupper() and not (i == 0 or base.lower() in _WH or base.lower().split("-")[-1] in _TIME_WORDS
+                                       or NEGATION.fullmatch(base)):
             run.append(base)
         else:
             if run:

@@ -37,7 +37,7 @@ from rag.nlp.lexicon import phrases, word_key
 from rag.nlp.numbers import (
     number_before,
 )
-from rag.nlp.text import STOPWORDS, sentence_spans, tokens
+from rag.nlp.text import sentence_spans, tokens
 from rag.prompts import Prompt
 from rag.query.question import Question, question_terms
 
@@ -165,8 +165,8 @@ class ExtractiveAnswerer:
             present.update(word_key(t) for t in tokens(sc.chunk.title + " " + sc.chunk.text))
         stems = {t[:6] for t in present if len(t) >= 6}
         for name in q.names:
-            parts = [word_key(p) for t in tokens(name) for p in t.split("-") if p and p not in STOPWORDS]
-            # a name written otherwise: "Congo-Kinshasa" for Congo, "Burkinabè" for Burkina, an emphatic "NOT"
+            parts = [word_key(p) for t in tokens(name) for p in t.split("-") if p]
+            # a name written otherwise: "Congo-Kinshasa" for Congo, "Burkinabè" for Burkina
             if parts and not any(p in present or (len(p) >= 7 and p[:6] in stems) for p in parts):
                 return f" They do not mention {name}."
         if q.focus and q.focus not in present and q.qtype == "who":
