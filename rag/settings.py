@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     # for the hand-fit ranker (the best sentence's probability)
     abstain_threshold: float | None = Field(None, ge=0, le=1)
     # the trained scorer (rag/answer/scorer/model); off by default: better on real news, but it
-    # drops the seed set to 0.89 (see rag/answer/README.md); False: the hand-fit ranker and gates
+    # answers 26 of the 28 seed questions (see rag/answer/README.md); False: the hand-fit ranker and gates
     answer_scorer: bool = False
     scorer_dir: Path | None = None  # another trained scorer folder (bench/train_scorer.py --write)
     rerank_from: int = Field(20, ge=1, le=100)  # first-stage passages the scorer reranks to top_k

@@ -36,13 +36,14 @@ def condense(question: str, history: History | None, own: Question | None = None
     the caller has it."""
     turns = as_turns(history)
     previous = next((c for r, c in reversed(turns) if r == "user"), None)
-    if not previous or not ((own or analyse(question)).anaphoric or leans_on(question)):
+    leaning = leans_on(question) if previous else frozenset()
+    if not previous or not ((own or analyse(question)).anaphoric or leaning):
         return question
     said = next((c for r, c in reversed(turns) if r == "assistant"), "")
     people = _referent(previous, said) if _PERSON_PRONOUN.search(question) else []
     if len(people) == 1:  # "What did she say?" after "Who is the governor?": about that person, not the governor
         return f"{people[0]} {question}"
-    named = people or named_in(said, previous, leans_on(question))  # "there", "that group": what the answer named
+    named = people or named_in(said, previous, leaning)  # "there", "that group": what the answer named
     return " ".join([previous.strip(), *named, question])
 
 
