@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 from rag.answer.chronicle import answer_dated
 from rag.answer.extractive.answerer import ExtractiveAnswerer
 from rag.answer.trace import plan, trace_candidates, with_route
-from rag.cite.citations import audit
+from rag.cite.verifier import audit
 from rag.errors import LLMError
 from rag.index.embeddings import SentenceEncoder
 from rag.index.filters import Filters

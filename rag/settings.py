@@ -69,7 +69,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_temperature: float = 0.0
     llm_timeout_s: float = Field(60.0, gt=0)
-    llm_max_sources: int = Field(6, ge=1)
+    llm_max_sources: int = Field(6, ge=1)  # passages retrieved for the model (may exceed top_k)
+    llm_max_tokens: int = Field(400, ge=16, le=8192)  # sent as max_tokens / num_predict: generation is capped
     llm_path: Path | None = None
 
     # serving

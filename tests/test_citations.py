@@ -1,6 +1,7 @@
 from datetime import date
 
-from rag.cite.citations import check_claim, make_citation, number_sources, split_claims, verify
+from rag.cite.citations import check_claim, make_citation, number_sources, split_claims
+from rag.cite.verifier import verify
 from rag.models import Chunk
 
 

@@ -46,7 +46,7 @@ def test_explain_prints_the_trace(cli, capsys):
 
 
 def test_the_verifier_audits_every_extractive_answer(corpus_assistant):
-    from rag.cite.citations import audit
+    from rag.cite.verifier import audit
 
     a = corpus_assistant.ask("Why did the convoy leave without air support?")
     assert a.answerer == "extractive" and a.citations and a.flags == ()  # a quoted sentence passes

@@ -1,11 +1,8 @@
-"""The citation stage: number the sources, parse [n] markers, bounds-check them, verify that
-each sentence is supported by what it cites, and build ``Citation`` objects with quote spans.
-
-Support check for a sentence (``verify``: on every generated answer and briefing line, removing
-what fails; ``audit``: on every extractive answer, flagging what would fail): it must carry at
-least one in-range marker; every number, date and proper name in it must occur in the cited
-sources (arithmetic shown as "11 - 4 = 7" is accepted when the operands occur and the sum is
-right); and its similarity to the best cited sentence must clear a bar. The UI only renders what this stage returns.
+"""The citation stage's parts: number the sources, parse [n] markers, find the sentence of a
+passage that best supports a claim, build ``Citation`` objects with quote spans, and check that
+every number, date and proper name of a claim occurs in what it cites (``check_claim``).
+``cite.verifier`` runs these, and ``cite.support``'s parse-based checks, over an answer; the UI
+only renders what it returns.
 """
 
 from __future__ import annotations
@@ -13,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from rag.index.embeddings import SentenceEncoder
-from rag.models import Chunk, Citation, Flag, format_date
-from rag.nlp.dates import annotate_relative_dates
-from rag.nlp.lexicon import content_terms
+from rag.models import Chunk, Citation, format_date
+from rag.nlp.dates import MONTH_NAMES, annotate_relative_dates
 from rag.nlp.numbers import NUMBER, to_number
 from rag.nlp.text import NUMBER_WORDS, match_key, sentence_spans
 
@@ -32,6 +29,7 @@ INSTRUCTION = re.compile(
     r"^\W*(system|assistant|user|human|developer|ai|bot|model)\s*:|<\|(im_start|im_end|system)\|>|\[/?INST\]",
     re.I)
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+_TRAILING_MARKER = re.compile(r"([.!?][\"”’)]*)\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*?)+)(?=\s|$)")
 DASH = "—"  # between the date and the sentence of a dated line ("9 Nov 2023 — ...")
 
 
@@ -58,21 +56,30 @@ def number_sources(chunks: Sequence[Chunk]) -> list[Source]:
     return [Source(i, c) for i, c in enumerate(chunks, start=1)]
 
 
-def split_claims(text: str) -> list[tuple[str, list[int]]]:
-    """Split an answer into sentences with the marker numbers each carries.
+def split_claims(text: str, with_raw: bool = False) -> list[Any]:
+    """Split an answer into sentences with the marker numbers each carries. A marker written after
+    the full stop ("X. [1] Y. [2]", as many models write) belongs to the sentence before it.
 
     >>> split_claims("Seven clinics remain [1]. Merrow is next [2][3].")
     [('Seven clinics remain.', [1]), ('Merrow is next.', [2, 3])]
+    >>> split_claims("Seven clinics remain. [1] Merrow is next. [2]")
+    [('Seven clinics remain.', [1]), ('Merrow is next.', [2])]
     """
-    out = []
-    for s, e in sentence_spans(text.strip()):
-        sent = text.strip()[s:e]
+    text = attach_trailing(text.strip())
+    out: list[Any] = []
+    for s, e in sentence_spans(text):
+        sent = text[s:e]
         nums = [int(n) for m in MARKER.finditer(sent) for n in re.split(r"\s*,\s*", m.group(1))]
         clean = MARKER.sub("", sent).strip()
         clean = re.sub(r"\s+([.!?])", r"\1", clean)
         if clean:
-            out.append((clean, nums))
+            out.append((clean, nums, sent) if with_raw else (clean, nums))
     return out
+
+
+def attach_trailing(text: str) -> str:
+    """``attach_trailing("It left. [2] Then.") == 'It left [2]. Then.'``"""
+    return _TRAILING_MARKER.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", text)
 
 
 def best_quote(claim: str, chunk: Chunk, encoder: SentenceEncoder | None) -> tuple[str, int, int, float]:
@@ -117,21 +124,62 @@ def _arithmetic_ok(sentence: str) -> bool:
     return True
 
 
+def cited_key(cited: Sequence[Chunk]) -> str:
+    """What a sentence citing ``cited`` may draw on, as one match key: each passage with the
+    header the reader and the model see (title, date, publisher). The parts are joined with " | ",
+    since a space between two figures ("2019 220,000") reads as a thousands separator."""
+    return match_key(" | ".join(f"{c.title} | {format_date(c.published)} | {c.source} | "
+                                f"{annotate_relative_dates(c.text, c.published)}" for c in cited)).replace("’", "'")
+
+
+def name_in(name: str, haystack: str) -> bool:
+    """A name (possessive dropped: "Yemen's") or each of its words is in the match key ``haystack``."""
+    key = match_key(re.sub(r"['’]s$", "", name)).replace("’", "'")
+    return key in haystack or all(p in haystack for p in key.split())
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SPELLED = re.compile(r"\b(" + "|".join(_TENS) + r")(?:-(one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
+
+
+# a day written in figures, day first ("30/06/2019", "25/06"): dev rows A-011, B-005, B-023
+_NUMERIC_DATE = re.compile(r"\b([0-3]?\d)/([01]?\d)(?:/((?:19|20)\d\d))?\b")
+
+
+def normalise_claim(text: str) -> str:
+    """A claim in the sources' way of writing, for the fact checks: number words past twenty in
+    figures, a numeric day in words.
+
+    >>> normalise_claim("Fifty-eight districts by 30/06/2019")
+    '58 districts by 30 June 2019'
+    """
+    text = _SPELLED.sub(lambda m: str(_TENS[m.group(1).lower()] + (NUMBER_WORDS[m.group(2).lower()]
+                                                                   if m.group(2) else 0)), text)
+
+    def day(m: re.Match[str]) -> str:
+        d, mo = int(m.group(1)), int(m.group(2))
+        if not (1 <= d <= 31 and 1 <= mo <= 12):
+            return m.group(0)
+        return " ".join(x for x in (str(d), MONTH_NAMES[mo - 1], m.group(3)) if x)
+
+    return _NUMERIC_DATE.sub(day, text)
+
+
 def check_claim(claim: str, cited: Sequence[Chunk]) -> str | None:
     """Why ``claim`` is not supported by ``cited`` (None when every fact occurs there)."""
     if not cited:
         return "no citation"
-    haystack = match_key(" ".join(f"{c.title} {format_date(c.published)} {annotate_relative_dates(c.text, c.published)}"
-                                  for c in cited))
+    haystack = cited_key(cited)
+    claim = normalise_claim(claim)
     nums, names = _facts(claim)
     for n in nums:
         key = match_key(n)
         value = to_number(n)
         words = [key] + [w for w, v in NUMBER_WORDS.items() if value is not None and v == value]
-        if not any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?![\w])", haystack) for w in words):
+        if not any(re.search(r"(?<![\w.])" + re.escape(w) + r"(?:st|nd|rd|th)?(?![\w])", haystack) for w in words):
             return f"number {n} is not in the cited source"
     for name in names:
-        if match_key(name) not in haystack and not all(match_key(p) in haystack for p in name.split()):
+        if not name_in(name, haystack):
             return f"'{name}' is not in the cited source"
     if not _arithmetic_ok(claim):
         return "the arithmetic is wrong"
@@ -157,86 +205,3 @@ def _remainder_confusion(claim: str, haystack: str) -> str | None:
                 return (f"says {n} remain, but the source says {n} of {total:g}; "
                         f"{total:g} - {value:g} = {total - value:g} would remain")
     return None
-
-
-
-
-@dataclass(frozen=True)
-class Verified:
-    text: str
-    citations: tuple[Citation, ...]
-    flags: tuple[Flag, ...]
-
-
-def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | None,
-           min_support: float = 0.35) -> Verified:
-    """Keep the sentences whose citations support them; renumber the kept citations 1..n."""
-    by_number = {s.number: s.chunk for s in sources}
-    kept: list[str] = []
-    flags: list[Flag] = []
-    citations: dict[int, Citation] = {}
-    for claim, numbers in split_claims(answer):
-        valid = [n for n in dict.fromkeys(numbers) if n in by_number]
-        if len(valid) < len(numbers):
-            flags.append(Flag(claim, "flagged", f"marker(s) {sorted(set(numbers) - set(valid))} out of range; removed"))
-        if not valid:
-            flags.append(Flag(claim, "removed", "no valid citation"))
-            continue
-        reason = check_claim(claim, [by_number[n] for n in valid])
-        if reason:
-            flags.append(Flag(claim, "removed", reason))
-            continue
-        quotes = [(n, best_quote(claim, by_number[n], encoder)) for n in valid]
-        if all(INSTRUCTION.search(q[1][0]) for q in quotes):
-            flags.append(Flag(claim, "removed", "it repeats an instruction found inside a source, not a reported fact"))
-            continue
-        terms = content_terms(claim)
-        cited_terms = {t for n in valid for t in content_terms(by_number[n].text)}
-        overlap = sum(t in cited_terms for t in terms) / len(terms) if terms else 0.0
-        similarity = max(q[1][3] for q in quotes)
-        # supported when close in meaning, or when most of its words are the cited passage's words
-        if similarity < min_support and overlap < 0.6:
-            flags.append(Flag(claim, "removed", f"too far from what it cites (similarity {similarity:.2f}, "
-                                                f"shared words {overlap:.0%})"))
-            continue
-        marks = []
-        for n, (quote, start, end, sim) in quotes:
-            key = by_number[n].id
-            existing = next((c for c in citations.values() if c.chunk_id == key), None)
-            if existing is None:
-                existing = make_citation(len(citations) + 1, by_number[n], quote, start, end, max(sim, overlap))
-                citations[existing.number] = existing
-            marks.append(f"[{existing.number}]")
-        body = claim.rstrip()
-        stop = body[-1] if body[-1] in ".!?" else "."
-        kept.append(f"{body.rstrip('.!?')} {''.join(marks)}{stop}")
-    return Verified(" ".join(kept), tuple(citations.values()), tuple(flags))
-
-
-_END = re.compile(r"[.!?][\"”’)]*$|$")  # where a claim's marker goes: before its closing punctuation
-_TRAILING_MARKER = re.compile(r"([.!?][\"”’)]*)\s*((?:\[\d+(?:\s*,\s*\d+)*\]\s*?)+)(?=\s|$)")
-
-
-def _marked(claim: str, numbers: Sequence[int]) -> str:
-    marks = "".join(f"[{n}]" for n in numbers)
-    return _END.sub(lambda m: f" {marks}{m.group(0)}", claim, count=1) if numbers else claim
-
-
-def audit(text: str, citations: Sequence[Citation], chunks: Sequence[Chunk],
-          encoder: SentenceEncoder | None) -> tuple[Flag, ...]:
-    """The verifier run over an answer whose sentences are already chosen (the extractive one):
-    the same checks as ``verify``, but nothing is removed; what it would remove comes back as a
-    "flagged" ``Flag`` for the reader and the evaluation to see."""
-    # the extractive answer quotes each sentence whole, so its marker follows the full stop: "... camps. [1]"
-    claims = split_claims(_TRAILING_MARKER.sub(lambda m: f" {m.group(2)}{m.group(1)}", text))
-    # and a unit of two sentences ("X happened. It was forced ... [1]") carries one marker for both
-    for i in range(len(claims) - 2, -1, -1):
-        if not claims[i][1]:
-            claims[i] = (claims[i][0], claims[i + 1][1])
-    text = " ".join(_marked(claim, numbers) for claim, numbers in claims)
-    by_id = {c.id: c for c in chunks}
-    sources = [Source(c.number, by_id[c.chunk_id]) for c in citations if c.chunk_id in by_id]
-    if not sources:
-        return ()
-    return tuple(Flag(f.sentence, "flagged", f"the verifier would remove it: {f.reason}")
-                 for f in verify(text, sources, encoder).flags)

@@ -101,6 +101,32 @@ def cmd_eval(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
+def cmd_eval_claims(args: argparse.Namespace, settings: Any) -> int:
+    from rag.answer.generative.answerer import ABSTAIN_PHRASE
+    from rag.answer.generative.settle import MIN_RELEVANCE, prompted
+    from rag.eval import claims
+    from rag.index.embeddings import SentenceEncoder, load_embeddings
+    from rag.prompts import load_prompts
+
+    try:
+        rows = claims.load_claims(Path(args.file))
+    except OSError as exc:
+        raise BriefingError(f"cannot read the claim file {args.file}: {exc}") from None
+    encoder = SentenceEncoder(load_embeddings(settings.embedding_model))
+    shown = prompted(load_prompts(settings.prompts_dir), ABSTAIN_PHRASE)
+    verdicts = [claims.judge(r, encoder, shown, MIN_RELEVANCE) for r in rows]
+    rep = claims.report(verdicts)
+    if args.rows:
+        for v in verdicts:
+            wrong = "" if v.unsupported == (v.row.label == "unsupported") else "WRONG "
+            print(f"{wrong}{v.row.id} {v.row.kind} {v.row.label}: {'unsupported' if v.unsupported else 'kept'} "
+                  f"{v.reason}")
+    print(claims.table(rep))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rep, indent=2))
+    return 0
+
+
 def cmd_check(args: argparse.Namespace, settings: Any) -> int:
     from rag.assistant import Assistant
 
@@ -204,6 +230,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--report", help="folder for report.md and the chart (default: next to --json)")
     s.add_argument("--k", type=int, default=5)
     s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("eval-claims", help="the verifier on a claim benchmark: precision and recall per kind")
+    s.add_argument("file", help="a JSONL file of claim rows (tests/data/claims/README.md)")
+    s.add_argument("--rows", action="store_true", help="print each row's verdict (dev files only, never a sealed one)")
+    s.add_argument("--json", help="write the figures here")
+    s.set_defaults(func=cmd_eval_claims)
     s = sub.add_parser("check", help="self-check the vector index: stored passages found by their own vectors")
     s.add_argument("--sample", type=int, default=500, help="passages to check (default 500)")
     s.set_defaults(func=cmd_check)

@@ -13,7 +13,7 @@ first, a plan ("a convoy on 12 April") counting from the day it was announced.
 ``place`` keeps sentences that name it.
 
 With an LLM configured (``view.chat_model()``), the model writes the briefing from the numbered
-candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.cite.citations.verify``;
+candidate sentences (``prompts/brief.txt``) and every line goes through ``rag.cite.verifier.verify``;
 when no line verifies, or the server fails, the extractive briefing is returned with a notice.
 It does not merge facts across sentences, compute changes between figures, or translate.
 """
@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rag.cite.citations import DASH, INSTRUCTION, MARKER, Source, make_citation, verify, with_marker
+from rag.cite.citations import DASH, INSTRUCTION, MARKER, Source, make_citation, with_marker
+from rag.cite.verifier import verify
 from rag.errors import PromptError
 from rag.insights.timeline import indexed_sentences
 from rag.models import Chunk, Citation, format_date

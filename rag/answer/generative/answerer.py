@@ -3,7 +3,7 @@
     condense (prompt file, only with history) -> hybrid retrieval -> answer prompt with numbered
     sources (title, date, source) -> chat model -> citation stage (verify every sentence)
 
-The model's reply never reaches the user unchecked: ``citations.verify`` drops sentences whose
+The model's reply never reaches the user unchecked: ``cite.verifier`` drops sentences whose
 markers are out of range, whose numbers, dates or names are not in the cited passages, or which
 are too far from them; what was dropped is recorded as ``Flag``s. When nothing verified remains,
 or the server fails (down, timeout, HTTP error, malformed reply), it raises ``LLMError`` or
@@ -23,7 +23,8 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda, RunnablePassthrough
 
-from rag.cite.citations import Source, number_sources, verify
+from rag.cite.citations import Source, number_sources
+from rag.cite.verifier import verify
 from rag.errors import LLMError
 from rag.index.embeddings import SentenceEncoder
 from rag.models import Citation, Flag, ScoredChunk, format_date

@@ -1,0 +1,157 @@
+"""Support checks of the figures and days of an answer sentence (``cite.verifier`` runs them):
+a day that no cited passage gives, a figure given for another counted outcome, a figure of one
+name of a list given to another. Examples are rows of the claim benchmark's dev files
+(``tests/data/claims``); the table of failure classes is in ``cite.support``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from rag.models import Chunk
+from rag.nlp.dates import find_dates
+from rag.nlp.lexicon import word_key
+from rag.nlp.numbers import NUMBER
+from rag.nlp.parse import counted_noun, governing_verb, parse
+from rag.nlp.text import match_key, sentence_spans
+
+_NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+# the outcomes of a count that are never each other (compared by ``word_key``, so "died" is "killed"
+# and "fled" is "displaced"): a figure of one is not a figure of the other
+_OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return", "arrest", "abduct", "kidnap",
+                                            "rescue", "evacuate", "infect", "vaccinate", "recover", "release",
+                                            "destroy", "damage", "register", "relocate"))
+_UNITS = frozenset({"million", "billion", "thousand", "hundred", "percent", "cent", "%", "per", "dollar", "usd",
+                    "us$", "$", "time", "fold"})
+_GROUP_NOUNS = frozenset({"people", "person", "individual"})  # "people" may stand for any group of people
+_HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "refugee", "child", "woman", "man",
+                               "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim"}
+
+def dates(claim: str, cited: Sequence[Chunk], today: date) -> str | None:
+    """Every day-and-month the claim gives must be a day-and-month a cited passage gives (or its
+    publication date): "16 July" where the source says "16 June". A month with its year
+    ("January 2020") must be a month and year the passages give."""
+    published = max((c.published for c in cited if c.published), default=today)
+    wanted = [d for d in find_dates(claim, published) if d.precision in ("day", "month")
+              and any(ch.isdigit() for ch in d.phrase)]
+    if not wanted:
+        return None
+    days: set[tuple[int, int]] = set()
+    months: set[tuple[int, int]] = set()
+    for c in cited:
+        if c.published:
+            days.add((c.published.month, c.published.day))
+            months.add((c.published.year, c.published.month))
+        for d in find_dates(f"{c.title}. {c.text}", c.published or today):
+            months.add((d.day.year, d.day.month))
+            if d.precision == "day":
+                days.add((d.day.month, d.day.day))
+    for d in wanted:
+        if d.precision == "day" and (d.day.month, d.day.day) not in days:
+            return f"the date '{d.phrase}' is not in the cited source"
+        if d.precision == "month" and (d.day.year, d.day.month) not in months:
+            return f"the month '{d.phrase}' is not in the cited source"
+    return None
+
+
+def _counts(doc: Any, figure: str) -> list[tuple[str, str]]:
+    """(counted noun lemma, governing verb lemma) of each place ``figure`` is written in ``doc``."""
+    first = figure.split()[0]
+    out = []
+    for t in doc:
+        if t.text == first and t.ent_type_ not in ("DATE", "TIME"):  # "10 April" is a day, not a count
+            noun = counted_noun(t)
+            verb = governing_verb(noun)
+            # a figure of money, a share or a unit ("US$187 million", "29 per cent") counts no thing
+            thing = (noun.i != t.i and noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in _UNITS
+                     and noun.ent_type_ not in ("DATE", "TIME"))
+            after = doc[t.i + 1] if t.i + 1 < len(doc) else None
+            if after is not None and word_key(after.lower_) in _OUTCOMES:  # "and 242 injured": the parse
+                noun, thing = after, True                                   # may attach 242 to "deaths"
+            out.append((noun.lemma_.lower() if thing else "", verb.lemma_.lower() if verb is not None else ""))
+    return out
+
+
+def _same_count(mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
+    """Whether two (noun, verb) readings of one figure may count the same thing: the outcomes must
+    not clash ("killed" / "injured"); then the nouns agree ("people" stands for any group of
+    people), or the verbs do ("a 15-day state of emergency was declared" / "declared for 15 days")."""
+    (noun, verb), (n, v) = mine, theirs
+    vk, vk2 = word_key(verb), word_key(v)
+    # the outcome a reading counts: its noun's ("242 injured") or else its verb's ("were killed")
+    o1 = next((k for k in (word_key(noun), vk) if k in _OUTCOMES), None)
+    o2 = next((k for k in (word_key(n), vk2) if k in _OUTCOMES), None)
+    if o1 and o2:
+        return o1 == o2
+    nouns_agree = (not noun or not n or word_key(n) == word_key(noun)
+                   or (n in _GROUP_NOUNS and noun in _HUMAN_NOUNS) or (noun in _GROUP_NOUNS and n in _HUMAN_NOUNS))
+    return nouns_agree or bool(vk and vk == vk2)
+
+
+def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str | None:
+    """A figure of the source given for another counted thing: the noun it counts differs (a
+    group word such as "people" matches any group), or both are counts of outcomes that are never
+    each other ("killed" / "injured", "displaced" / "returned")."""
+    doc = parse([claim])[0]
+    texts = [c.text for c in cited]
+    sources = parse(texts)
+    for figure in figures:
+        mine = _counts(doc, figure)
+        theirs = [pair for s in sources for pair in _counts(s, figure)]
+        if not mine or not theirs:
+            continue
+        noun, verb = mine[0]
+        if not any(_same_count(mine[0], p) for p in theirs):
+            n, v = theirs[0]
+            what = " ".join(x for x in (n, v) if x)
+            return f"{figure} counts '{what}' in the source, not '{' '.join(x for x in (noun, verb) if x)}'"
+    return None
+
+
+def _places_and_figures(doc: Any) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
+    """(name key, start, end) of the named entities and (figure key, start, end) of the figures of
+    a parsed sentence (not those of a date: "10 April 2018")."""
+    names = [(match_key(e.text), e.start_char, e.end_char) for e in doc.ents if e.label_ in _NAME_ENTS]
+    days = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    figures = [(match_key(m.group(1)), m.start(), m.end()) for m in NUMBER.finditer(doc.text)
+               if any(ch.isdigit() for ch in m.group(1)) and not any(a <= m.start() < b for a, b in days)]
+    return names, figures
+
+
+def _nearest(items: Sequence[tuple[str, int, int]], span: tuple[int, int]) -> str | None:
+    """The item closest to ``span``, by the gap between them."""
+    def gap(it: tuple[str, int, int]) -> int:
+        return max(it[1] - span[1], span[0] - it[2], 0)
+
+    return min(items, key=gap)[0] if items else None
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and (a in b or b in a)  # type: ignore[operator]
+
+
+def bindings(claim: str, cited: Sequence[Chunk]) -> str | None:
+    """A figure of the source given to another name of the same list: the claim pairs a figure
+    with the name nearest it ("Chad had received 4,891"), while in the cited sentence that holds
+    both, the figure sits by another name and the claim's name by another figure ("Cameroon
+    (4,891), Chad (4,858)"). Dev rows A-041, A-064, B-039, B-041, B-042 (three texts)."""
+    c_names, c_figs = _places_and_figures(parse([claim])[0])
+    if not c_names or not c_figs:
+        return None
+    sentences = [c.text[a:b] for c in cited for a, b in sentence_spans(c.text)]
+    for fig, start, end in c_figs:
+        name = _nearest(c_names, (start, end))
+        for doc in parse([s for s in sentences if fig in match_key(s)]):
+            names, figs = _places_and_figures(doc)
+            mine = [(a, b) for f, a, b in figs if f == fig]
+            theirs = [(a, b) for n, a, b in names if _same_name(n, name)]
+            listed = {n for n, _, _ in c_names if any(_same_name(n, m) for m, _, _ in names)}
+            if not mine or not theirs or len(names) < 2 or len(figs) < 2 or len(listed) > 1:
+                continue  # a claim that lists several of them pairs them its own way
+            owner = _nearest(names, mine[0])
+            own_figure = _nearest(figs, theirs[0])
+            if not _same_name(owner, name) and own_figure != fig:
+                return f"in the source {fig} is the figure of {owner}, and {name}'s is {own_figure}"
+    return None
