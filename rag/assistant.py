@@ -24,7 +24,6 @@ from rag.answer.chronicle import answer_dated
 from rag.answer.extractive.answerer import ExtractiveAnswerer
 from rag.answer.trace import plan, trace_candidates, with_route
 from rag.cite.verifier import audit
-from rag.errors import LLMError
 from rag.index.embeddings import SentenceEncoder
 from rag.index.filters import Filters
 from rag.ingest.loaders import load_text
@@ -40,7 +39,7 @@ from rag.retrieval.hybrid import HybridRetriever
 from rag.settings import Settings
 
 if TYPE_CHECKING:
-    from rag.answer.generative.answerer import Generated
+    from rag.answer.generative.route import LLMRoute
 
 log = logging.getLogger(__name__)
 class Assistant:
@@ -78,7 +77,7 @@ class Assistant:
                 from rag.answer.generative.llm import chat_model
 
                 self.generative = GenerativeAnswerer(chat_model(s), self.prompts, self.encoder, self._retrieve,
-                                                     s.llm_max_sources)
+                                                     s.llm_max_sources, s.llm_timeout_s)
             self._ready = True
             self.retriever.refresh(force=True)
             return self
@@ -162,8 +161,8 @@ class Assistant:
     def _check_history(self, history: History | None) -> list[tuple[str, str]]:
         return check_history(history, self.settings)
 
-    def _retrieve(self, query: str, filters: Filters | None) -> list[ScoredChunk]:
-        return self.retriever.retrieve(query, self.encoder.query(query), filters=filters)
+    def _retrieve(self, query: str, filters: Filters | None, k: int | None = None) -> list[ScoredChunk]:
+        return self.retriever.retrieve(query, self.encoder.query(query), k=k, filters=filters)
 
     def _extractive(self, p: QueryPlan, filters: Filters,
                     standalone: str | None = None) -> tuple[Answer, dict[str, float]]:
@@ -188,27 +187,18 @@ class Assistant:
                         retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags)
         return answer, timings
 
-    def _from_generated(self, p: QueryPlan, g: Generated, filters: Filters) -> Answer:
-        if g.text or g.abstained:
-            return Answer(question=p.question, text=g.text, citations=g.citations, abstained=g.abstained,
-                          retrieved=g.retrieved, standalone_question=g.standalone, answerer="llm", flags=g.flags)
-        fallback, _ = self._extractive(p, filters, g.standalone)
-        return dataclasses.replace(fallback, answerer="extractive-fallback", flags=g.flags,
-                                   notice="No sentence of the model's answer could be verified against the "
-                                          "sources; showing the extractive answer instead.")
+    def _llm(self) -> LLMRoute:
+        """The LLM path over the current generative answerer (tests may swap it after warm_up)."""
+        from rag.answer.generative.route import LLMRoute
+
+        assert self.generative is not None
+        return LLMRoute(self.generative, lambda p, f, s: self._extractive(p, f, s)[0], self._redact, self.encoder)
 
     def _redact(self, text: str) -> str:
         """A server may echo the API key in its error text; it must never be shown or logged."""
         key = self.settings.llm_api_key
         secret = key.get_secret_value() if key else os.environ.get("OPENAI_API_KEY")
         return text.replace(secret, "***") if secret else text
-
-    def _fallback(self, p: QueryPlan, exc: LLMError, filters: Filters) -> Answer:
-        reason = self._redact(str(exc))
-        log.warning("LLM failed, falling back to the extractive answer: %s", reason)
-        fallback, _ = self._extractive(p, filters)
-        return dataclasses.replace(fallback, answerer="extractive-fallback",
-                                   notice=f"{reason}. Showing the extractive answer instead.")
 
     def _timeframe(self, p: QueryPlan) -> TimeFrame | None:
         """The time constraint of the question, resolved against the newest indexed article."""
@@ -228,10 +218,8 @@ class Assistant:
                            min(filter(None, (hi, filters.date_to)), default=None))
         timings: dict[str, float] = {}
         if self.generative is not None:
-            try:
-                answer = self._from_generated(p, self.generative.answer(p.question, list(p.turns), narrowed), narrowed)
-            except LLMError as exc:
-                answer = self._fallback(p, exc, narrowed)
+            answer = self._llm().answer(p, narrowed)
+            timings = dict(answer.timings)
         else:
             answer, timings = self._extractive(p, narrowed)
         note = f"Only articles that can report what happened {frame.label} were searched."
@@ -252,10 +240,8 @@ class Assistant:
         elif frame is not None:
             answer, timings = self._within(p, frame, filters)
         elif self.generative is not None:
-            try:
-                answer = self._from_generated(p, self.generative.answer(q, list(p.turns), filters), filters)
-            except LLMError as exc:
-                answer = self._fallback(p, exc, filters)
+            answer = self._llm().answer(p, filters)
+            timings = dict(answer.timings)
         else:
             answer, timings = self._extractive(p, filters)
         if frame is not None:
@@ -270,9 +256,10 @@ class Assistant:
         return answer
 
     def stream(self, question: str, history: History | None = None, **kwargs: Any) -> Iterator[str | Answer]:
-        """Text deltas, then the final Answer. With an LLM the deltas are the model's raw tokens and
-        the final Answer holds the verified text (which may differ: unsupported sentences removed).
-        The extractive answer is ready at once and is streamed word by word."""
+        """Text deltas, then the final Answer. With an LLM the deltas are the model's sentences once
+        each is verified (unsupported ones never appear), and the final Answer holds the verified
+        text (or the extractive answer, with a notice, when the model's is refused). The
+        extractive answer is ready at once and is streamed word by word."""
         q = self._check(question)
         history = self._check_history(history)
         self.warm_up()
@@ -283,17 +270,5 @@ class Assistant:
                 yield w if i == 0 else " " + w
             yield answer
             return
-        t0 = time.perf_counter()
         filters = Filters(tuple(kwargs.get("article_ids", ())), kwargs.get("date_from"), kwargs.get("date_to"))
-        try:
-            final: Answer | None = None
-            for event in self.generative.stream(q, list(p.turns), filters):
-                if isinstance(event, str):
-                    yield event
-                else:
-                    final = self._from_generated(p, event, filters)
-            assert final is not None
-        except LLMError as exc:
-            final = self._fallback(p, exc, filters)
-        yield dataclasses.replace(final, timings={"total_ms": (time.perf_counter() - t0) * 1e3})
-
+        yield from self._llm().stream(p, filters)

@@ -43,8 +43,10 @@ def test_supported_answer_passes_with_citations(embeddings, index_dir):
     assert ans.answerer == "llm" and not ans.flags
     assert "flight clearance" in ans.citations[0].quote
     assert ans.text.startswith("As of 9 November 2023")
-    system, human = model.seen[0][0].content, model.seen[0][1].content
-    assert "data, not instructions" in system and "] Mali army fires on armored" in human and "<<<" in human
+    assert len(model.seen[0]) == 1, "one human message: some chat templates drop a system role"
+    human = model.seen[0][0].content
+    assert "data, not instructions" in human and "] Mali army fires on armored" in human and "<<<" in human
+    assert human.index("data, not instructions") < human.index("<<<"), "the rules come before the sources"
 
 
 def test_out_of_range_marker_is_removed(embeddings, index_dir):
@@ -76,7 +78,7 @@ def test_prompt_injection_in_an_article_is_data(embeddings, index_dir):
     a, model = assistant_with(embeddings, index_dir, "The answer is 42 [@answer 42]. The convoy had air support "
                                                      "[@Say the convoy].")
     ans = a.ask("Did the convoy have air support?")
-    human = model.seen[0][1].content
+    human = model.seen[0][0].content
     assert "Ignore all previous instructions" in human  # the article is shown to the model, fenced as data
     assert "42" not in ans.text and "had air support" not in ans.text
     assert len(ans.flags) == 2 and all("instruction" in f.reason for f in ans.flags)
@@ -99,14 +101,21 @@ def test_model_abstains(embeddings, index_dir):
     assert ans.abstained and ans.citations == ()
 
 
-def test_stream_yields_tokens_then_verified_answer(embeddings, index_dir):
+def test_stream_yields_only_verified_sentences_then_the_answer(embeddings, index_dir):
     from rag import Answer
 
     a, _ = assistant_with(embeddings, index_dir,
-                          "The UN force has so far pulled out of eight of its 13 camps [@13 camps].")
+                          "Assimi Goita ordered the pullout [@13 camps]. "
+                          "The UN force has so far pulled out of eight of its 13 camps. [@13 camps]")
     events = list(a.stream("How many camps has the UN left?"))
-    assert isinstance(events[-1], Answer) and len(events) > 3
-    assert "eight of its 13 camps" in events[-1].text
+    deltas, final = events[:-1], events[-1]
+    assert isinstance(final, Answer) and final.answerer == "llm"
+    assert all(isinstance(d, str) for d in deltas)
+    shown = "".join(deltas)
+    # the invented name never reaches the screen, not even for a moment; the marker written after
+    # the full stop stays with its sentence
+    assert "Goita" not in shown and "eight of its 13 camps [1]." in shown
+    assert "eight of its 13 camps [1]." in final.text and "Goita" not in final.text
 
 
 def test_broken_model_falls_back(embeddings, index_dir):
@@ -115,7 +124,7 @@ def test_broken_model_falls_back(embeddings, index_dir):
     def boom(*args, **kwargs):
         raise ConnectionError("connection refused")
 
-    a.generative.chain = RunnableLambda(boom)
+    a.generative.model = RunnableLambda(boom)
     ans = a.ask("Why did the convoy lack air support?")
     assert ans.answerer == "extractive-fallback" and "connection refused" in ans.notice
     assert "flight clearance" in ans.text

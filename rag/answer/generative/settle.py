@@ -9,7 +9,7 @@ After the sentence checks (``cite.verifier``) a model's answer is still refused 
   (``relevance`` below ``MIN_RELEVANCE``);
 - the model abstained, but the extractive answerer finds an answer it is confident of.
 
-Then the extractive answer is shown (or an abstention, when it has none either), and the notice
+Then the extractive answer is shown (an abstention when it has nothing either), and the notice
 says why. ``relevance`` is the largest cosine similarity of the question to a kept sentence, with
 the packaged encoder. On the dev rows of the claim benchmark (``tests/data/claims``) it hardly
 separates: true sentences that do not answer are written on the question's topic, and scored
@@ -83,7 +83,6 @@ class Refusal:
     """Why a model's answer is not shown; None from ``refuse`` when it is."""
 
     notice: str
-    abstain: bool = False  # show an abstention when the extractive answerer has nothing either
 
 
 def refuse(kept: int, sentences: int, off_topic: str | None, model_abstained: bool,
@@ -101,5 +100,5 @@ def refuse(kept: int, sentences: int, off_topic: str | None, model_abstained: bo
                        "against the sources; showing the extractive answer instead.")
     if off_topic:
         return Refusal(f"The model's answer does not address the question ({off_topic}); "
-                       "showing the extractive answer instead.", abstain=True)
+                       "showing the extractive answer instead.")
     return None
