@@ -73,8 +73,8 @@ class Checker:
         """The sentence as kept (with renumbered markers), or None when it is removed."""
         self.sentences += 1
         valid = [n for n in dict.fromkeys(numbers) if n in self.by_number]
-        if len(valid) < len(numbers):
-            wrong = sorted(set(numbers) - set(valid))
+        wrong = sorted(set(numbers) - set(valid))  # "[1][1]" is one marker written twice, not out of range
+        if wrong:
             self.flags.append(Flag(claim, "flagged", f"marker(s) {wrong} out of range; removed"))
         if not valid:
             return self._remove(claim, "no valid citation")

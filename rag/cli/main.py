@@ -75,7 +75,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     answer = ask_once(args, settings)
     if args.json:
         d = answer.to_dict()
-        print(json.dumps({k: d[k] for k in ("text", "abstained", "citations", "timings", "flags", "answerer")},
+        keys = ("text", "abstained", "citations", "timings", "flags", "answerer", "notice", "standalone_question")
+        print(json.dumps({k: d[k] for k in keys},
                          ensure_ascii=False, indent=2))
     else:
         print(render_answer(answer))

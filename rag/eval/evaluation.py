@@ -109,6 +109,8 @@ def score_row(row: dict[str, Any], answer: Answer, latency_ms: float, k: int) ->
         "retrieval_hit@1": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:1]),
         f"retrieval_hit@{k}": bool(evidence) and any(holds_evidence(t, evidence) for t in retrieved[:k]),
         "flags": [f.reason for f in answer.flags], "answerer": answer.answerer, "latency_ms": round(latency_ms, 1),
+        # the LLM path's generation, for tokens/s (bench/llm_server.py)
+        **{key: answer.timings[key] for key in ("tokens", "generate_ms", "first_token_ms") if key in answer.timings},
         "derived": wrong_derivation(row, answer) is not None, "wrong_derived": bool(wrong_derivation(row, answer)),
     }
 
