@@ -155,3 +155,18 @@ def bindings(claim: str, cited: Sequence[Chunk]) -> str | None:
             if not _same_name(owner, name) and own_figure != fig:
                 return f"in the source {fig} is the figure of {owner}, and {name}'s is {own_figure}"
     return None
+
+
+def event_date(claim: str, aligned: str, published: date | None) -> str | None:
+    """A day of the source given to another of its events: the cited sentence the claim copies
+    most words of gives its own day, and it is not the claim's ("violence broke out on 25 June"
+    where the sentence says 23 June and 25 June is when the police arrived). Dev rows B-069,
+    B-071, B-073 (two texts)."""
+    base = published or date.today()
+    mine = [d for d in find_dates(claim, base) if d.precision == "day" and any(ch.isdigit() for ch in d.phrase)]
+    theirs = {(d.day.month, d.day.day) for d in find_dates(aligned, base) if d.precision == "day"}
+    if not mine or not theirs:
+        return None
+    if not any((d.day.month, d.day.day) in theirs for d in mine):
+        return f"the date '{mine[0].phrase}' is not the date the source gives for this"
+    return None

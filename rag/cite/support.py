@@ -10,6 +10,7 @@ sentences. Examples are rows of the claim benchmark's dev files (``tests/data/cl
 | ``first_name`` | a name opening the sentence, which the capital-letter test skips | A-061, B-057, B-062 |
 | ``acronyms_ok`` | an acronym that is neither in the source nor the initials of a name there | B-059, B-048, A-045 |
 | ``figures.dates`` | a day and month, or a month and year, that no cited passage gives | A-071, A-072, and own tests |
+| ``figures.event_date`` | a day of the source given to another of its events | B-069, B-071, B-073 |
 | ``figures.counted`` | a figure given for another counted outcome ("242 killed"/"injured") | A-039, B-040, B-043 |
 | ``figures.bindings`` | a figure of one name of a list given to another ("Cameroon (4,891)") | B-039, B-041, B-042 |
 

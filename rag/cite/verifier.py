@@ -145,6 +145,7 @@ def deep_check(claim: str, cited: Sequence[Chunk], best: str) -> str | None:
             or figures.dates(claim, cited, date.today())
             or figures.counted(claim, _facts(claim)[0], cited)
             or figures.bindings(claim, cited)
+            or figures.event_date(claim, best, max((c.published for c in cited if c.published), default=None))
             or support.polarity(claim, best))
 
 
