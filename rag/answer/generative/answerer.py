@@ -95,6 +95,33 @@ def complete_sentences(text: str) -> tuple[list[str], str]:
     return (done, text[rest_from:]) if done else ([], text)
 
 
+def generate(chain: Any, values: Any, timeout_s: float, timings: dict[str, float]) -> Iterator[str]:
+    """The text a chat model (or a prompt piped into one) streams, within ``timeout_s`` in all; on
+    time-out the stream (and its HTTP connection) is closed and ``LLMError`` raised, so the
+    server stops generating. Adds ``first_token_ms``, ``generate_ms`` and ``tokens`` to ``timings``."""
+    t0 = time.perf_counter()
+    chunks = chain.stream(values)
+    pieces, reported = 0, 0  # text chunks seen; output tokens the server reported (usage)
+    try:
+        for chunk in chunks:
+            usage = getattr(chunk, "usage_metadata", None)
+            reported = max(reported, int((usage or {}).get("output_tokens") or 0))
+            text = chunk.content if isinstance(chunk.content, str) else ""
+            if text:
+                timings.setdefault("first_token_ms", (time.perf_counter() - t0) * 1e3)
+                pieces += 1
+                yield text
+            if time.perf_counter() - t0 > timeout_s:
+                raise LLMError(f"the LLM server timed out: no complete answer within {timeout_s:g} s; "
+                               "the request was cancelled; raise RAG_LLM_TIMEOUT_S or lower RAG_LLM_MAX_TOKENS")
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()  # ends the HTTP response: the server sees the client leave and stops
+        timings["generate_ms"] = timings.get("generate_ms", 0.0) + (time.perf_counter() - t0) * 1e3
+        timings["tokens"] = timings.get("tokens", 0.0) + (reported or pieces)
+
+
 class GenerativeAnswerer:
     def __init__(self, model: BaseChatModel, prompts: dict[str, Prompt], encoder: SentenceEncoder,
                  retrieve: Retrieve, max_sources: int, timeout_s: float = 60.0, min_support: float = 0.35):
@@ -111,30 +138,7 @@ class GenerativeAnswerer:
 
     # ---- steps ----------------------------------------------------------------------------
     def _generate(self, prompt: ChatPromptTemplate, values: dict[str, Any], timings: dict[str, float]) -> Iterator[str]:
-        """The model's text as it streams, within ``timeout_s``; on time-out the stream (and its
-        HTTP connection) is closed and ``LLMError`` raised."""
-        t0 = time.perf_counter()
-        chunks = (prompt | self.model).stream(values)
-        pieces, reported = 0, 0  # text chunks seen; output tokens the server reported (usage)
-        try:
-            for chunk in chunks:
-                usage = getattr(chunk, "usage_metadata", None)
-                reported = max(reported, int((usage or {}).get("output_tokens") or 0))
-                text = chunk.content if isinstance(chunk.content, str) else ""
-                if text:
-                    timings.setdefault("first_token_ms", (time.perf_counter() - t0) * 1e3)
-                    pieces += 1
-                    yield text
-                if time.perf_counter() - t0 > self.timeout_s:
-                    raise LLMError(f"the LLM server timed out: no complete answer within {self.timeout_s:g} s; "
-                                   "the request was cancelled; raise RAG_LLM_TIMEOUT_S or lower RAG_LLM_MAX_TOKENS")
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()  # ends the HTTP response: the server sees the client leave and stops
-            spent = time.perf_counter() - t0
-            timings["generate_ms"] = timings.get("generate_ms", 0.0) + spent * 1e3
-            timings["tokens"] = timings.get("tokens", 0.0) + (reported or pieces)
+        return generate(prompt | self.model, values, self.timeout_s, timings)
 
     def condense(self, question: str, history: Sequence[tuple[str, str]], fallback: str,
                  timings: dict[str, float]) -> str:
