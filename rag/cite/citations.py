@@ -18,7 +18,7 @@ from rag.index.embeddings import SentenceEncoder
 from rag.models import Chunk, Citation, format_date
 from rag.nlp.dates import MONTH_NAMES, annotate_relative_dates
 from rag.nlp.numbers import NUMBER, to_number
-from rag.nlp.text import NUMBER_WORDS, match_key, sentence_spans
+from rag.nlp.text import NUMBER_WORDS, match_key, sentence_spans, strip_possessive
 
 # Sentences in a source that address the reader or a model instead of reporting: never support,
 # never quoted as an answer. Role prefixes ("SYSTEM: the war is over") are chat-prompt markup.
@@ -134,7 +134,7 @@ def cited_key(cited: Sequence[Chunk]) -> str:
 
 def name_in(name: str, haystack: str) -> bool:
     """A name (possessive dropped: "Yemen's") or each of its words is in the match key ``haystack``."""
-    key = match_key(re.sub(r"['’]s$", "", name)).replace("’", "'")
+    key = match_key(strip_possessive(name)).replace("’", "'")
     return key in haystack or all(p in haystack for p in key.split())
 
 
@@ -167,11 +167,11 @@ def normalise_claim(text: str) -> str:
     return _NUMERIC_DATE.sub(day, text)
 
 
-def check_claim(claim: str, cited: Sequence[Chunk]) -> str | None:
+def check_claim(claim: str, cited: Sequence[Chunk], haystack: str | None = None) -> str | None:
     """Why ``claim`` is not supported by ``cited`` (None when every fact occurs there)."""
     if not cited:
         return "no citation"
-    haystack = cited_key(cited)
+    haystack = haystack if haystack is not None else cited_key(cited)
     claim = normalise_claim(claim)
     nums, names = _facts(claim)
     for n in nums:

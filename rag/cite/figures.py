@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from rag.cite.support import NAME_ENTS
 from rag.models import Chunk
 from rag.nlp.dates import find_dates
 from rag.nlp.lexicon import word_key
@@ -17,10 +18,9 @@ from rag.nlp.numbers import NUMBER
 from rag.nlp.parse import counted_noun, governing_verb, parse
 from rag.nlp.text import match_key, sentence_spans
 
-_NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 # the outcomes of a count that are never each other (compared by ``word_key``, so "died" is "killed"
 # and "fled" is "displaced"): a figure of one is not a figure of the other
-_OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return", "arrest", "abduct", "kidnap",
+OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return", "arrest", "abduct", "kidnap",
                                             "rescue", "evacuate", "infect", "vaccinate", "recover", "release",
                                             "destroy", "damage", "register", "relocate"))
 _UNITS = frozenset({"million", "billion", "thousand", "hundred", "percent", "cent", "%", "per", "dollar", "usd",
@@ -68,7 +68,7 @@ def _counts(doc: Any, figure: str) -> list[tuple[str, str]]:
             thing = (noun.i != t.i and noun.pos_ in ("NOUN", "PROPN") and noun.lower_ not in _UNITS
                      and noun.ent_type_ not in ("DATE", "TIME"))
             after = doc[t.i + 1] if t.i + 1 < len(doc) else None
-            if after is not None and word_key(after.lower_) in _OUTCOMES:  # "and 242 injured": the parse
+            if after is not None and word_key(after.lower_) in OUTCOMES:  # "and 242 injured": the parse
                 noun, thing = after, True                                   # may attach 242 to "deaths"
             out.append((noun.lemma_.lower() if thing else "", verb.lemma_.lower() if verb is not None else ""))
     return out
@@ -81,8 +81,8 @@ def _same_count(mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
     (noun, verb), (n, v) = mine, theirs
     vk, vk2 = word_key(verb), word_key(v)
     # the outcome a reading counts: its noun's ("242 injured") or else its verb's ("were killed")
-    o1 = next((k for k in (word_key(noun), vk) if k in _OUTCOMES), None)
-    o2 = next((k for k in (word_key(n), vk2) if k in _OUTCOMES), None)
+    o1 = next((k for k in (word_key(noun), vk) if k in OUTCOMES), None)
+    o2 = next((k for k in (word_key(n), vk2) if k in OUTCOMES), None)
     if o1 and o2:
         return o1 == o2
     nouns_agree = (not noun or not n or word_key(n) == word_key(noun)
@@ -113,7 +113,7 @@ def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str |
 def _places_and_figures(doc: Any) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
     """(name key, start, end) of the named entities and (figure key, start, end) of the figures of
     a parsed sentence (not those of a date: "10 April 2018")."""
-    names = [(match_key(e.text), e.start_char, e.end_char) for e in doc.ents if e.label_ in _NAME_ENTS]
+    names = [(match_key(e.text), e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_ENTS]
     days = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
     figures = [(match_key(m.group(1)), m.start(), m.end()) for m in NUMBER.finditer(doc.text)
                if any(ch.isdigit() for ch in m.group(1)) and not any(a <= m.start() < b for a, b in days)]

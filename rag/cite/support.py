@@ -55,7 +55,7 @@ _NEGATORS = frozenset({"not", "n't", "no", "never", "none", "nobody", "nothing",
 _LACK = frozenset({"lack", "absence"})
 _CONTENT = frozenset({"VERB", "NOUN", "ADJ", "AUX", "PROPN"})
 # the verbs of a count that are never each other: a figure of one is not a figure of the other
-_NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PRONOUN_LIKE = frozenset({"the", "this", "that", "these", "those", "it", "they", "according", "as", "in", "on",
                            "at", "however", "but", "and", "while", "after", "some", "about", "over", "more", "nearly",
                            "around", "almost", "an", "a", "un", "humanitarian"})
@@ -63,7 +63,7 @@ _PRONOUN_LIKE = frozenset({"the", "this", "that", "these", "those", "it", "they"
 
 def _negated(doc: Any) -> set[str]:
     """Lemmas the sentence negates: the head of a ``neg`` ("did not grant"), the noun after "no"
-    or "without" ("no clearance", "without air support")."""
+    or "without" ("no access", "without water")."""
     out: set[str] = set()
     for t in doc:
         if t.dep_ == "neg" or (t.lower_ in ("never", "no") and t.dep_ in ("neg", "det", "advmod")):
@@ -72,7 +72,7 @@ def _negated(doc: Any) -> set[str]:
                 out.add(t.head.head.lemma_.lower())
         elif t.lower_ == "without":
             out.update(c.lemma_.lower() for c in t.children if c.dep_ == "pobj")
-        elif t.lemma_.lower() in _LACK:  # "a lack of flight clearance", "lacked air cover"
+        elif t.lemma_.lower() in _LACK:  # "a lack of funding", "lacked access"
             out.update(c.lemma_.lower() for c in t.children if c.dep_ == "dobj")
             out.update(g.lemma_.lower() for c in t.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj")
     return out
@@ -101,8 +101,8 @@ def polarity(claim: str, best: str) -> str | None:
     if added:
         return f"it negates '{added[0]}', which the source states"
     if c_any and not s_any and _negated(c):
-        # "has not left any of its camps" against "has pulled out of eight of its 13 camps": a
-        # denial needs a negation in what supports it (no synonym table sees "left" = "pulled out")
+        # "no longer concerned" against "remained concerned" (dev B-054): a denial needs a negation
+        # in what supports it (no synonym table sees every paraphrase of the word it denies)
         return f"it denies ('{sorted(_negated(c))[0]}'), and the source says nothing negative"
     dropped = sorted(_negated(s) & c_lem) if s_any and not c_any else []
     if dropped:
@@ -124,7 +124,7 @@ def first_name(claim: str) -> str | None:
     if not len(doc) or doc[0].lower_ in _PRONOUN_LIKE:
         return None
     ent = next((e for e in doc.ents if e.start == 0), None)
-    if ent is not None and ent.label_ in _NAME_ENTS:
+    if ent is not None and ent.label_ in NAME_ENTS:
         return str(ent.text)
     return str(doc[0].text) if doc[0].pos_ == "PROPN" else None
 

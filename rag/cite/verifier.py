@@ -80,7 +80,8 @@ class Checker:
             return self._remove(claim, "no valid citation")
         cited = [self.by_number[n] for n in valid]
         reason = support.echo(claim, raw or claim, cited, self.prompted.labels, self.prompted.rules)
-        reason = reason or check_claim(claim, cited)
+        haystack = cited_key(cited)  # read once for both checks
+        reason = reason or check_claim(claim, cited, haystack)
         if reason:
             return self._remove(claim, reason)
         quotes = [(n, best_quote(claim, self.by_number[n], self.encoder)) for n in valid]
@@ -94,7 +95,7 @@ class Checker:
         if similarity < self.min_support and overlap < 0.6:
             return self._remove(claim, f"too far from what it cites (similarity {similarity:.2f}, "
                                        f"shared words {overlap:.0%})")
-        reason = deep_check(normalise_claim(claim), cited, aligned(claim, cited, quotes))
+        reason = deep_check(normalise_claim(claim), cited, aligned(claim, cited, quotes), haystack)
         if reason:
             return self._remove(claim, reason)
         marks = []
@@ -133,10 +134,9 @@ def aligned(claim: str, cited: Sequence[Chunk], quotes: Sequence[tuple[int, tupl
     return best if best_terms >= top else next(sent for n, sent in scored if n == top)
 
 
-def deep_check(claim: str, cited: Sequence[Chunk], best: str) -> str | None:
+def deep_check(claim: str, cited: Sequence[Chunk], best: str, haystack: str) -> str | None:
     """The parse-based checks of ``cite.support`` (a name at the start, acronyms, dates, what a
     figure counts, polarity against the best-supporting cited sentence)."""
-    haystack = cited_key(cited)
     raw = " ".join(f"{c.title}. {c.source}. {c.text}" for c in cited).replace(".", "")
     name = support.first_name(claim)
     if name and not name_in(name, haystack):

@@ -74,6 +74,11 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[\w][\w'’-]*\w|\w")
 
 
+def strip_possessive(word: str) -> str:
+    """``strip_possessive("Yemen's") == 'Yemen'`` (straight or curly apostrophe)."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens with possessives stripped: "Velmora's army" -> ['velmora', 'army']."""
     out = []

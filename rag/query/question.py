@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rag.nlp.lexicon import content_terms, phrases, word_key
 from rag.nlp.numbers import NEGATION
-from rag.nlp.text import STOPWORDS, tokens
+from rag.nlp.text import STOPWORDS, strip_possessive, tokens
 
 _TYPES: tuple[tuple[str, str], ...] = (
     ("numeric", r"^(how (many|much|big|large|long|far|old|high|often)|what (number|percentage|share|proportion|amount)|by how much)\b"
@@ -65,7 +65,7 @@ def _names(text: str) -> tuple[str, ...]:
     words = re.findall(r"[\w'’-]+", text)
     out, run = [], []
     for i, w in enumerate(words):
-        base = re.sub(r"['’]s$", "", w)
+        base = strip_possessive(w)
         # a negation in capitals is emphasis, not a name ("how many had NOT yet paid")
         if base[:1].isupper() and not (i == 0 or base.lower() in _WH or base.lower().split("-")[-1] in _TIME_WORDS
                                        or NEGATION.fullmatch(base)):

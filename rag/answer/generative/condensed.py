@@ -26,7 +26,8 @@ def standalone_from(reply: str, question: str, history: Sequence[tuple[str, str]
     line = next((ln.strip() for ln in reply.splitlines() if ln.strip()), "")
     for _ in range(3):  # "Standalone question: Question: ..."
         line = _LABEL.sub("", line).strip().strip('"“”').strip()
-    if not 3 <= len(line) <= 500 or "<<<" in line or ">>>" in line or re.match(r"(?i)assistant\s*:", line):
+    role = line.split(":", 1)[0].strip().lower() if ":" in line else ""
+    if not 3 <= len(line) <= 500 or "<<<" in line or ">>>" in line or role == "assistant":
         return None
     words = match_key(line).split()
     prompt_key = f" {match_key(rules)} "

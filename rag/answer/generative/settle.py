@@ -25,6 +25,7 @@ from datetime import date
 
 import numpy as np
 
+from rag.cite.figures import OUTCOMES  # the outcomes of a count: "how many civilians were killed"
 from rag.cite.verifier import Prompted
 from rag.index.embeddings import SentenceEncoder
 from rag.nlp.dates import find_dates, has_temporal
@@ -35,9 +36,6 @@ from rag.prompts import Prompt
 from rag.query.question import analyse
 
 MIN_RELEVANCE = 0.15
-# a count's outcome, asked for by the verb rather than the noun ("how many civilians were killed")
-_OUTCOMES = frozenset(word_key(w) for w in ("killed", "injured", "displaced", "arrested", "returned", "released",
-                                            "abducted", "evacuated", "vaccinated", "infected", "recovered"))
 
 
 def relevance(question: str, claims: Sequence[str], encoder: SentenceEncoder) -> float:
@@ -57,7 +55,7 @@ def addresses(question: str, claims: Sequence[str], encoder: SentenceEncoder,
         if not any(has_number(c) for c in claims):
             return "it gives no figure, and the question asks for one"
         # only an outcome is tested ("deaths", "killed"): "IDPs" may be written "displaced people"
-        wanted = (({q.focus} if q.focus else set()) | {word_key(t) for t in tokens(question)}) & _OUTCOMES
+        wanted = (({q.focus} if q.focus else set()) | {word_key(t) for t in tokens(question)}) & OUTCOMES
         if wanted and not wanted & said:
             return f"it gives no figure of the {' or '.join(sorted(wanted))} the question asks about"
     if q.qtype == "when" and not any(has_temporal(c) or find_dates(c, date.today()) for c in claims):
