@@ -55,9 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--write-floors", action="store_true", help=f"write {FLOORS.relative_to(ROOT)}")
     args = ap.parse_args(argv)
     settings = Settings()
-    from rag.index.embeddings import load_embeddings
+    from rag.index.embeddings import from_settings
 
-    embeddings = load_embeddings()
+    embeddings = from_settings(settings)
     reports = {}
     for split in args.splits:
         folder = NEWS / split

@@ -13,7 +13,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,14 +60,16 @@ class Assistant:
         with self._lock:
             if self._ready:
                 return self
-            from rag.index.embeddings import SentenceEncoder, load_embeddings
+            from rag.index.embeddings import SentenceEncoder, from_settings
             from rag.index.store import ChunkStore
+            from rag.index.upkeep import check_encoder
 
             s = self.settings
             self.prompts = load_prompts(s.prompts_dir)
-            self.embeddings = self._shared_embeddings or load_embeddings(s.embedding_model, s.embed_batch_size)
+            self.embeddings = self._shared_embeddings or from_settings(s)
             self.encoder = SentenceEncoder(self.embeddings)
             self.store = ChunkStore(s, self.embeddings)
+            check_encoder(self.store)  # vectors of another model: refused, with the way out (reindex)
             self.retriever = HybridRetriever(s, self.store)
             self.ingestor = Ingestor(s, self.store)
             self.extractive = ExtractiveAnswerer.from_settings(s, self.encoder, self.retriever, self.prompts)
@@ -108,8 +110,23 @@ class Assistant:
 
     def check_index(self, sample: int = 500) -> IndexHealth:
         """Query a sample of stored passages by their own vectors; each must come back first."""
+        from rag.index.upkeep import self_check
+
         self.warm_up()
-        return self.store.self_check(sample)
+        return self_check(self.store, sample)
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Re-embed every stored passage with the configured encoder (after changing the model):
+        the one operation allowed on an index built with another. Returns the passages re-embedded."""
+        from rag.index.embeddings import from_settings
+        from rag.index.store import ChunkStore
+        from rag.index.upkeep import reembed
+
+        with self._lock:
+            embeddings = self._shared_embeddings or from_settings(self.settings)
+            done = reembed(ChunkStore(self.settings, embeddings), progress)
+            self._ready = False  # the next call opens the store afresh, with the check
+            return done
 
     def remove(self, article_id: str) -> bool:
         self.warm_up()

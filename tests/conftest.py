@@ -26,6 +26,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 ROOT = Path(__file__).resolve().parent.parent
+# one ONNX export of the encoder for the whole run, subprocesses (app.py, the CLI) included; inside
+# the checkout (ignored by git), so nothing is cached outside the repo
+ENCODERS = ROOT / ".cache" / "encoders"
+os.environ.setdefault("RAG_ENCODER_CACHE", str(ENCODERS))
 SHARED = ROOT.parent / "shared"
 SEED = SHARED / "eval" / "seed_questions.jsonl"
 DATA = ROOT / "tests" / "data"
@@ -69,7 +73,7 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def embeddings():
     from rag.index.embeddings import load_embeddings
 
-    return load_embeddings()
+    return load_embeddings(backend="onnx-int8", cache_dir=Path(os.environ["RAG_ENCODER_CACHE"]))
 
 
 def _indexed(embeddings, tmp_path_factory, folder: Path, name: str):

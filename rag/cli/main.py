@@ -13,6 +13,7 @@ from typing import Any
 
 from rag import logs
 from rag.cli.explain import cmd_explain
+from rag.cli.upkeep import cmd_check, cmd_reindex
 from rag.cli.views import ask_once, cmd_brief, cmd_places, cmd_timeline
 from rag.errors import BriefingError, SettingsError
 
@@ -106,14 +107,14 @@ def cmd_eval_claims(args: argparse.Namespace, settings: Any) -> int:
     from rag.answer.generative.answerer import ABSTAIN_PHRASE
     from rag.answer.generative.settle import MIN_RELEVANCE, prompted
     from rag.eval import claims
-    from rag.index.embeddings import SentenceEncoder, load_embeddings
+    from rag.index.embeddings import SentenceEncoder, from_settings
     from rag.prompts import load_prompts
 
     try:
         rows = claims.load_claims(Path(args.file))
     except OSError as exc:
         raise BriefingError(f"cannot read the claim file {args.file}: {exc}") from None
-    encoder = SentenceEncoder(load_embeddings(settings.embedding_model))
+    encoder = SentenceEncoder(from_settings(settings))
     shown = prompted(load_prompts(settings.prompts_dir), ABSTAIN_PHRASE)
     verdicts = [claims.judge(r, encoder, shown, MIN_RELEVANCE) for r in rows]
     rep = claims.report(verdicts)
@@ -126,20 +127,6 @@ def cmd_eval_claims(args: argparse.Namespace, settings: Any) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(rep, indent=2))
     return 0
-
-
-def cmd_check(args: argparse.Namespace, settings: Any) -> int:
-    from rag.assistant import Assistant
-
-    health = Assistant(settings).check_index(args.sample)
-    if health.healthy:
-        print(f"index healthy: {health.checked:,} of {health.stored:,} stored passages checked, "
-              "each came back first for its own vector")
-        return 0
-    print(f"index damaged: {len(health.missing):,} of {health.checked:,} checked passages do not come back for "
-          f"their own vector (first: {', '.join(health.missing[:5])}); rebuild it by ingesting the articles "
-          "into a new RAG_DATA_DIR")
-    return 1
 
 
 def cmd_dataset(args: argparse.Namespace, settings: Any) -> int:
@@ -189,7 +176,7 @@ def cmd_bench(args: argparse.Namespace, settings: Any) -> int:
     _sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from bench.run import main as bench_main
 
-    return bench_main(args.chunks, args.json)
+    return bench_main(args.chunks, args.json, args.peer, args.runs)
 
 
 def _day_arg(value: str) -> Any:
@@ -239,6 +226,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="self-check the vector index: stored passages found by their own vectors")
     s.add_argument("--sample", type=int, default=500, help="passages to check (default 500)")
     s.set_defaults(func=cmd_check)
+    s = sub.add_parser("reindex", help="re-embed every stored passage with the configured embedding model")
+    s.set_defaults(func=cmd_reindex)
     s = sub.add_parser("dataset", help="check the real-news corpus (or write its README)")
     s.add_argument("action", choices=["check", "readme"])
     s.add_argument("root", nargs="?", default="tests/data/news")
@@ -251,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("bench", help="benchmark ingest, retrieval and answers on a synthetic corpus")
     s.add_argument("--chunks", type=int, default=10_000)
     s.add_argument("--json", help="write the numbers here")
+    s.add_argument("--peer", action="store_true",
+                   help="also ingest and query the same corpus the LangChain tutorial's way, in the same run")
+    s.add_argument("--runs", type=int, default=1, help="ingest rounds (ours and the peer alternating); ratios "
+                   "are their median")
     s.set_defaults(func=cmd_bench)
     s = sub.add_parser("timeline", help="dated events of the indexed articles, in date order, cited")
     s.add_argument("--query", help="only events in the passages retrieved for this question")

@@ -10,7 +10,6 @@ that is listed is complete. Embedded persistent client by default, ``chromadb.Ht
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,8 @@ from urllib.parse import urlparse
 from langchain_core.embeddings import Embeddings
 
 from rag.errors import StoreError
-from rag.models import Article, ArticleInfo, Chunk, IndexHealth, context_prefix
+from rag.index.embeddings import identity
+from rag.models import Article, ArticleInfo, Chunk, context_prefix
 from rag.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ class StoredArticle:
 
 class ChunkStore:
     def __init__(self, settings: Settings, embeddings: Embeddings):
+        """Opens any index; ``rag.index.upkeep.check_encoder`` refuses one built with another model."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -95,6 +96,15 @@ class ChunkStore:
         self.articles = self.client.get_or_create_collection(
             f"{settings.collection}_articles", embedding_function=None, configuration=cfg)
         self.write_batch = settings.write_batch_size
+        self.identity = identity(embeddings)
+
+    # ---- the encoder the vectors came from ------------------------------------------------
+    def built_with(self) -> dict[str, str]:
+        meta = self.chunks._collection.metadata or {}
+        return {k: str(v) for k, v in meta.items() if k.startswith("encoder_")}
+
+    def record_encoder(self) -> None:
+        self.chunks._collection.modify(metadata=dict(self.identity))
 
     # ---- writes -------------------------------------------------------------------------
     def existing_chunk_ids(self, article_id: str) -> list[str]:
@@ -229,32 +239,6 @@ class ChunkStore:
     def contextual_text(self, chunk: Chunk) -> str:
         return context_prefix(chunk) + chunk.text
 
-    def self_check(self, sample: int = 500, seed: int = 0) -> IndexHealth:
-        """Query a sample of stored passages by their own vectors: each must come back first (or a
-        passage with the same text, at distance zero). A damaged vector index fails this."""
-        col = self.chunks._collection
-        ids: list[str] = []
-        offset = 0
-        while True:
-            got = col.get(include=[], limit=PAGE, offset=offset)
-            ids += got["ids"]
-            if len(got["ids"]) < PAGE:
-                break
-            offset += PAGE
-        picked = random.Random(seed).sample(ids, min(sample, len(ids)))
-        missing: list[str] = []
-        for i in range(0, len(picked), 100):
-            got = col.get(ids=picked[i:i + 100], include=["embeddings", "documents"])
-            docs = dict(zip(got["ids"], got["documents"] or [], strict=True))
-            res = col.query(query_embeddings=list(got["embeddings"]), n_results=min(3, len(ids)),  # type: ignore[arg-type]
-                            include=["documents", "distances"])
-            for cid, hit_ids, hit_docs, dists in zip(got["ids"], res["ids"], res["documents"] or [],
-                                                      res["distances"] or [], strict=True):
-                first = hit_ids[0] == cid or (hit_docs[0] == docs[cid] and dists[0] < 1e-6)
-                if not first:
-                    missing.append(cid)
-        return IndexHealth(stored=len(ids), checked=len(picked), missing=tuple(missing))
-
     def counts(self) -> tuple[int, int]:
         return self.chunks._collection.count(), self.articles.count()
 
@@ -267,15 +251,20 @@ class ChunkStore:
         meta = self.client.get_collection(self.articles.name).metadata or {}
         return (*self.counts(), meta.get("generation"))
 
-    def similar_articles(self, vector: Sequence[float], k: int = 8, min_similarity: float = 0.9) -> list[str]:
-        """Article ids owning chunks nearly identical to ``vector`` (candidates for duplicate checks)."""
+    def similar_articles(self, vectors: Sequence[Sequence[float]], k: int = 8,
+                         min_similarity: float = 0.9) -> list[list[str]]:
+        """For each vector, the article ids owning chunks nearly identical to it (candidates for
+        duplicate checks); one query for all of them."""
         n = self.chunks._collection.count()
-        if n == 0:
-            return []
-        got = self.chunks._collection.query(query_embeddings=[list(vector)], n_results=min(k, n),
+        if n == 0 or not vectors:
+            return [[] for _ in vectors]
+        got = self.chunks._collection.query(query_embeddings=[list(v) for v in vectors], n_results=min(k, n),
                                             include=["metadatas", "distances"])
-        pairs = zip((got["metadatas"] or [[]])[0], (got["distances"] or [[]])[0], strict=True)
-        return list(dict.fromkeys(m["article_id"] for m, d in pairs if 1.0 - d >= min_similarity))
+        out = []
+        for metas, dists in zip(got["metadatas"] or [], got["distances"] or [], strict=True):
+            out.append(list(dict.fromkeys(str(m["article_id"]) for m, d in zip(metas, dists, strict=True)
+                                          if 1.0 - d >= min_similarity)))
+        return out
 
     def dense(self, vector: Sequence[float], k: int, where: dict[str, Any] | None) -> list[tuple[Chunk, float]]:
         n = self.chunks._collection.count()

@@ -231,10 +231,11 @@ class Ingestor:
         demoted: dict[str, str] = {}
         manifest: dict[str, dict] | None = None
         index = self.candidate_index()  # one fingerprint check per batch, not per article
+        # near-identical passages the MinHash estimate may miss: one store query for the whole batch
+        near = dict(zip(first_vec, self.store.similar_articles(list(first_vec.values())), strict=True))
         for i, (article, _, _) in enumerate(batch):
             candidates = [a.id for a, _, _ in batch[:i]] + index.query(signatures[article.id])
-            if article.id in first_vec:  # near-identical passages the MinHash estimate may miss
-                candidates += self.store.similar_articles(first_vec[article.id])
+            candidates += near.get(article.id, [])
             for other in dict.fromkeys(c for c in candidates if c != article.id):
                 if other not in shingled:
                     stored = self.store.article(other)

@@ -47,20 +47,40 @@ class _Bm25Index:
             self.article_terms.setdefault(c.article_id, set()).update(doc)
             if c.ordinal == 0:
                 self.lede_terms[c.article_id] = set(doc)
+        # which articles hold each term: a question's rare name finds its articles' passages directly
+        ids = {aid: i for i, aid in enumerate(self.article_terms)}
+        self.chunk_article = np.array([ids[c.article_id] for c in self.chunks], dtype=np.int32)
+        self.term_articles: dict[str, list[int]] = {}
+        for aid, terms in self.article_terms.items():
+            for t in terms:
+                self.term_articles.setdefault(t, []).append(ids[aid])
         days = [c.published for c in self.chunks if c.published]
         self.span = (min(days), max(days)) if days else None
         if corpus:
             self.retriever.index(corpus, show_progress=False)
 
-    def search(self, query: str, k: int, filters: Filters) -> list[tuple[Chunk, float]]:
+    def naming(self, names: list[set[str]], share: float) -> np.ndarray | None:
+        """A chunk mask of the articles that mention every name (any of its word keys), when they are
+        at most ``share`` of the articles: a rare name; None otherwise (the plain search covers it)."""
+        allowed: set[int] | None = None
+        for keys in names:
+            having = {i for key in keys for i in self.term_articles.get(key, ())}
+            allowed = having if allowed is None else allowed & having
+        if not allowed or len(allowed) > share * len(self.article_terms):
+            return None
+        return np.isin(self.chunk_article, np.fromiter(allowed, dtype=np.int32)).astype(np.float32)
+
+    def search(self, query: str, k: int, filters: Filters,
+               within: np.ndarray | None = None) -> list[tuple[Chunk, float]]:
         q = [t for t in bm25_tokens(query) if t in self.retriever.vocab_dict] if self.chunks else []
         if not q:
             return []
-        mask = None
+        mask = within
         if filters.where() is not None:
-            mask = np.array([1.0 if filters.accepts(c) else 0.0 for c in self.chunks], dtype=np.float32)
-            if not mask.any():
-                return []
+            accepts = np.array([1.0 if filters.accepts(c) else 0.0 for c in self.chunks], dtype=np.float32)
+            mask = accepts if mask is None else mask * accepts
+        if mask is not None and not mask.any():
+            return []
         k = min(k, len(self.chunks))
         docs, scores = self.retriever.retrieve([q], k=k, show_progress=False, weight_mask=mask)
         return [(self.chunks[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
@@ -140,14 +160,18 @@ class HybridRetriever:
         dense = [(c, s) for c, s in self.store.dense(query_vector.tolist(), n, filters.where())
                  if c.article_id in bm25.complete]
         sparse = bm25.search(query, n, filters)
-        fused: dict[str, dict[str, Any]] = {}
-        for kind, results in (("dense", dense), ("bm25", sparse)):
-            for rank, (c, _score) in enumerate(results, start=1):
-                e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None})
-                e["score"] += 1.0 / (self.settings.rrf_k + rank)
-                e[kind] = rank
         asked = asked or analyse(query)  # the plan's analysis when the caller has one
         names = [{word_key(t) for t in tokens(n)} for n in asked.names]
+        # amid many articles on the same subjects, the passages of the few that name what the question
+        # names may rank below the candidate cut in both lists: a third list searches those articles alone
+        within = bm25.naming(names, self.settings.rare_name_share) if names else None
+        named = bm25.search(query, n, filters, within) if within is not None else []
+        fused: dict[str, dict[str, Any]] = {}
+        for kind, results in (("dense", dense), ("bm25", sparse), ("named", named)):
+            for rank, (c, _score) in enumerate(results, start=1):
+                e = fused.setdefault(c.id, {"chunk": c, "score": 0.0, "dense": None, "bm25": None, "named": None})
+                e["score"] += 1.0 / (self.settings.rrf_k + rank)
+                e[kind] = rank
         if names:  # entity-aware: passages of articles that mention what the question names come first
             for e in fused.values():
                 terms = bm25.article_terms.get(e["chunk"].article_id, set())
