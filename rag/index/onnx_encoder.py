@@ -38,19 +38,25 @@ CARD = "encoder.json"
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
+FINGERPRINTED = ("config.json", "1_Pooling/config.json", "sentence_bert_config.json", "tokenizer.json",
+                 "model.safetensors", "pytorch_model.bin")
+_fingerprints: dict[tuple[Any, ...], str] = {}
+
+
 def fingerprint(model_dir: Path) -> str:
-    """What the vectors depend on: the model's config, pooling and weights (sha256, 16 hex digits)."""
-    h = hashlib.sha256()
-    names = ["config.json", "1_Pooling/config.json", "sentence_bert_config.json", "tokenizer.json",
-             "model.safetensors", "pytorch_model.bin"]
-    for name in names:
-        f = model_dir / name
-        if f.is_file():
+    """What the vectors depend on: the model's config, pooling and weights (sha256, 16 hex digits).
+    Hashing the weights takes ~0.2 s, so it is done once per process for unchanged files."""
+    files = [(name, model_dir / name) for name in FINGERPRINTED if (model_dir / name).is_file()]
+    key = (str(model_dir.resolve()), *((n, f.stat().st_size, f.stat().st_mtime_ns) for n, f in files))
+    if key not in _fingerprints:
+        h = hashlib.sha256()
+        for name, f in files:
             h.update(name.encode())
             with f.open("rb") as fh:
                 for block in iter(lambda: fh.read(1 << 22), b""):
                     h.update(block)
-    return h.hexdigest()[:16]
+        _fingerprints[key] = h.hexdigest()[:16]
+    return _fingerprints[key]
 
 
 def _max_length(model_dir: Path) -> int:
@@ -159,7 +165,7 @@ class OnnxEmbeddings(Embeddings):
         self._tokenizer.enable_truncation(int(self.card["max_length"]))
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token name
         self._batch = batch_size
-        self._lock = threading.Lock()  # the tokenizer's padding state is shared; runs are serialised
+        self._lock = threading.Lock()  # guards the shared tokenizer only; session runs go in parallel
 
     def _run(self, texts: list[str]) -> np.ndarray:
         with self._lock:
