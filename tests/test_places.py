@@ -12,7 +12,7 @@ import pytest
 from rag.insights.places import Mention, Place, fold, places, places_for, recognise
 from rag.models import Chunk
 from rag.nlp.sentences import Sentence
-from rag.ui.tabs import map_svg, outside_view
+from rag.ui.mapview import map_svg, outside_view
 
 
 def sentences(*texts: str, title: str = "Test") -> list[Sentence]:

