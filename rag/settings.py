@@ -6,6 +6,7 @@ variable, its value (never a secret's) and what is expected, instead of pydantic
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,6 +16,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rag.errors import SettingsError
 
 ROOT = Path(__file__).resolve().parent.parent
+# failure class: a collection name Chroma refuses for "<name>_chunks" (3-512 of [A-Za-z0-9._-], alphanumeric ends)
+_COLLECTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,58}[A-Za-z0-9])?")
+COLLECTION_RULE = "1-60 letters, digits, '.', '_' or '-', starting and ending with a letter or digit (e.g. sudan-2024)"
+
+
+def check_collection(name: str) -> str:
+    """``name`` when it can name a collection, else ValueError saying what a name may hold."""
+    if not isinstance(name, str) or not _COLLECTION.fullmatch(name):
+        raise ValueError(f"a collection name is {COLLECTION_RULE}")
+    return name
 
 
 class Settings(BaseSettings):
@@ -24,7 +35,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     corpus_dir: Path = Path("corpus")
     prompts_dir: Path = ROOT / "prompts"
-    collection: str = "briefing"
+    collection: str = "briefing"  # the collection of articles asked about (python -m rag --collection NAME)
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8000 switches to a Chroma server
 
     # embedding
@@ -91,6 +102,16 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as exc:
             raise SettingsError(describe(exc)) from None
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, v: str) -> str:
+        return check_collection(v)
+
+    @staticmethod
+    def check_name(name: str) -> str:
+        """A collection name checked as RAG_COLLECTION is (ValueError saying what it may hold)."""
+        return check_collection(name)
 
     @field_validator("chroma_url", "llm_model", "llm_base_url", "embedding_model", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from typing import Any
 
 from rag import logs
 from rag.cli.explain import cmd_explain
-from rag.cli.upkeep import cmd_check, cmd_reindex
+from rag.cli.upkeep import cmd_check, cmd_collections, cmd_reindex, use_collection
 from rag.cli.views import ask_once, cmd_brief, cmd_places, cmd_timeline
 from rag.errors import BriefingError, SettingsError
 
@@ -76,7 +76,8 @@ def cmd_ask(args: argparse.Namespace, settings: Any) -> int:
     answer = ask_once(args, settings)
     if args.json:
         d = answer.to_dict()
-        keys = ("text", "abstained", "citations", "timings", "flags", "answerer", "notice", "standalone_question")
+        keys = ("text", "abstained", "citations", "timings", "flags", "answerer", "notice", "standalone_question",
+                "alternatives")
         print(json.dumps({k: d[k] for k in keys},
                          ensure_ascii=False, indent=2))
     else:
@@ -256,13 +257,22 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--since", type=_day_arg, metavar="YYYY-MM-DD", help="only developments dated on or after this")
     s.add_argument("--place", help="only sentences that name this place")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--md", metavar="OUT.md", help="also write it as Markdown, with a numbered reference list")
+    s.add_argument("--docx", metavar="OUT.docx", help="also write it as a Word document, with a reference list")
     s.set_defaults(func=cmd_brief)
     s = sub.add_parser("places", help="places named in the indexed articles (offline gazetteer)")
     s.add_argument("--question", help="only places in the passages retrieved for this question")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_places)
+    s = sub.add_parser("collections", help="list the collections of articles, or create or delete one")
+    s.add_argument("action", nargs="?", choices=["list", "create", "delete"], default="list")
+    s.add_argument("name", nargs="?")
+    s.set_defaults(func=cmd_collections)
     s = sub.add_parser("serve", help="start the web app (same as python app.py)")
     s.set_defaults(func=cmd_serve)
+    for s in sub.choices.values():
+        s.add_argument("--collection", metavar="NAME", help="the collection of articles to use (default: "
+                       "RAG_COLLECTION, the home collection)")
     return p
 
 
@@ -279,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        return int(args.func(args, settings))
+        return int(args.func(args, use_collection(args, settings)))
     except BriefingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -7,28 +7,31 @@ import json
 from typing import Any
 
 
-def _ready_assistant(settings: Any, question: str | None = None) -> Any:
-    """An Assistant over the index (``corpus_dir`` ingested when it is empty); a ``question`` is
-    checked first, so an empty or oversized one fails before the model loads."""
+def _ready_assistant(settings: Any, question: str | None = None, corpus: bool = True) -> Any:
+    """An Assistant over the index (``corpus_dir`` ingested when it is empty and ``corpus``: the
+    home collection); a ``question`` is checked first, so an empty or oversized one fails before
+    the model loads."""
     from rag.assistant import Assistant
 
     assistant = Assistant(settings)
     if question is not None:
         assistant._check(question)
-    assistant.ensure_corpus()
+    if corpus:
+        assistant.ensure_corpus()
     return assistant
 
 
 def ask_once(args: argparse.Namespace, settings: Any) -> Any:
     """The Answer to ``args.question`` (the words of ``ask`` and ``explain``)."""
     question = " ".join(args.question)
-    return _ready_assistant(settings, question).ask(question)
+    return _ready_assistant(settings, question, getattr(args, "home", True)).ask(question)
 
 
 def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
     from rag.insights.timeline import save_png, timeline
 
-    events = timeline(_ready_assistant(settings), query=args.query, place=args.place, actor=args.actor)
+    assistant = _ready_assistant(settings, corpus=getattr(args, "home", True))
+    events = timeline(assistant, query=args.query, place=args.place, actor=args.actor)
     png = str(save_png(events, args.png)) if args.png else None
     if args.json:
         print(json.dumps({"events": [e.to_dict() for e in events], "png": png}, ensure_ascii=False, indent=2))
@@ -45,11 +48,30 @@ def cmd_timeline(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
+def _export_brief(b: Any, collection: str, md: str | None, docx: str | None) -> None:
+    """``brief --md OUT.md`` / ``--docx OUT.docx``: the briefing with its references, for a sitrep."""
+    import sys
+    from pathlib import Path
+
+    title = f"Situation briefing: {collection}"
+    if md:
+        from rag.insights.export import briefing_markdown
+
+        Path(md).write_text(briefing_markdown(b, title=title, collection=collection), encoding="utf-8")
+        print(f"wrote {md}", file=sys.stderr)
+    if docx:
+        from rag.insights.export_docx import briefing_docx
+
+        briefing_docx(b, Path(docx), title=title, collection=collection)
+        print(f"wrote {docx}", file=sys.stderr)
+
+
 def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
     from rag.insights.briefing import brief
     from rag.models import format_date
 
-    b = brief(_ready_assistant(settings), since=args.since, place=args.place)
+    b = brief(_ready_assistant(settings, corpus=getattr(args, "home", True)), since=args.since, place=args.place)
+    _export_brief(b, settings.collection, getattr(args, "md", None), getattr(args, "docx", None))
     if args.json:
         print(json.dumps(b.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -68,7 +90,7 @@ def cmd_brief(args: argparse.Namespace, settings: Any) -> int:
 def cmd_places(args: argparse.Namespace, settings: Any) -> int:
     from rag.insights.places import places, places_for
 
-    assistant = _ready_assistant(settings)
+    assistant = _ready_assistant(settings, corpus=getattr(args, "home", True))
     found = [p.place for p in places_for(assistant, args.question)] if args.question else places(assistant)
     if args.json:
         print(json.dumps([p.to_dict() for p in found], ensure_ascii=False, indent=2))

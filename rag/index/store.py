@@ -58,6 +58,38 @@ def chunk_from_record(cid: str, document: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def open_client(settings: Settings) -> tuple[Any, str]:
+    """The Chroma client of ``settings`` (the server at ``chroma_url``, else ``data_dir/chroma``) and
+    where it is; StoreError saying what to check when it cannot be opened."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_url:
+            u = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
+                                         ssl=u.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+            return client, settings.chroma_url
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        path = settings.data_dir / "chroma"
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings), str(path)
+    except Exception as exc:
+        where = settings.chroma_url or settings.data_dir
+        raise StoreError(f"cannot open the Chroma store at {where}: {exc}. "
+                         "Check RAG_CHROMA_URL / RAG_DATA_DIR and that the server is running.") from exc
+
+
+def collection_names(settings: Settings) -> list[str]:
+    """The collections of articles in the store: names with both a ``_chunks`` and an ``_articles``
+    Chroma collection, sorted."""
+    client, _ = open_client(settings)
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    return sorted(n.removesuffix("_chunks") for n in names
+                  if n.endswith("_chunks") and n.removesuffix("_chunks") + "_articles" in names)
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     info: ArticleInfo
@@ -68,27 +100,9 @@ class StoredArticle:
 class ChunkStore:
     def __init__(self, settings: Settings, embeddings: Embeddings):
         """Opens any index; ``rag.index.upkeep.check_encoder`` refuses one built with another model."""
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-        try:
-            if settings.chroma_url:
-                u = urlparse(settings.chroma_url)
-                self.client = chromadb.HttpClient(host=u.hostname or "127.0.0.1", port=u.port or 8000,
-                                                  ssl=u.scheme == "https", settings=chroma_settings)
-                self.client.heartbeat()
-                self.location = settings.chroma_url
-            else:
-                settings.data_dir.mkdir(parents=True, exist_ok=True)
-                path = settings.data_dir / "chroma"
-                self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-                self.location = str(path)
-        except Exception as exc:
-            where = settings.chroma_url or settings.data_dir
-            raise StoreError(f"cannot open the Chroma store at {where}: {exc}. "
-                             "Check RAG_CHROMA_URL / RAG_DATA_DIR and that the server is running.") from exc
+        self.client, self.location = open_client(settings)
         cfg: Any = {"hnsw": {"space": "cosine"}}
         self.embeddings = embeddings
         self.chunks = Chroma(collection_name=f"{settings.collection}_chunks", embedding_function=embeddings,
