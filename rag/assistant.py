@@ -201,7 +201,8 @@ class Assistant:
         flags = () if result.abstained else audit(result.text, result.citations, [s.chunk for s in retrieved],
                                                   self.encoder)
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
-                        retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags)
+                        retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags,
+                        alternatives=result.alternatives)
         return answer, timings
 
     def _llm(self) -> LLMRoute:

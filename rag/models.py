@@ -138,11 +138,15 @@ class Answer:
     flags: tuple[Flag, ...] = ()
     notice: str = ""  # e.g. "LLM server unreachable; extractive answer shown"
     trace: Trace | None = None  # how it was decided (route, plan, candidates, deciding gate)
+    # several sources answer, each its own way: one line per source, "(<date>) <sentence> [n]", newest
+    # first (the text holds them too, after "Two statements match, newest first:")
+    alternatives: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
+            "alternatives": list(self.alternatives),
             "abstained": self.abstained,
             "answerer": self.answerer,
             "notice": self.notice,

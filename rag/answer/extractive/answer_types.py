@@ -75,6 +75,17 @@ def type_fit(q: Question, sent: str) -> float:
     return 0.0
 
 
+def listed(q: Question, sent: str) -> str | None:
+    """The names a "which countries / towns / groups ..." question asks for, when the sentence
+    lists them ("A, B, C and D"): the longest such list, verbatim. Failure class: the list buried
+    in a long sentence, a follow-up repeating the whole previous answer (train rows h2-004, h2-077,
+    h3-043, h5-058 over four texts)."""
+    if not (_WHICH_PLURAL.match(q.text) and q.focus_word in _NAMED_PLURALS):
+        return None
+    found = [m.group(1) for m in NAME_LIST.finditer(sent)]
+    return max(found, key=len) if found else None
+
+
 _WHEN_ANCHOR = re.compile(rf"\b(?:(?:1[89]|20)\d\d|{WEEKDAYS}|{MONTHS}|yesterday|today|tomorrow|tonight|ago|dawn|"
                           r"midnight|noon|morning|evening|night|\d{1,2}[:.]\d\d|\d{1,2}\s*[ap]\.?m\b)", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|reported|stated|added|confirmed|warned)"

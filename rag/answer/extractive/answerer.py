@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer.extractive.answer_types import numbers_in, same_verb
+from rag.answer.extractive.answer_types import listed, numbers_in, same_verb
 from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.derive import Derived, add_up, checked, derive, difference, overlap, reading_order
 from rag.answer.extractive.gates import gate, stems_of
@@ -50,6 +50,7 @@ class Extracted:
     reason: str = ""
     decided_by: str = ""  # the gate or threshold that decided, for Answer.trace
     passages: tuple[ScoredChunk, ...] = ()  # the passages read, in the scorer's order when it reranked
+    alternatives: tuple[str, ...] = ()  # several sources' answers, one line each (Answer.alternatives)
 
 
 @dataclass(frozen=True)
@@ -272,8 +273,11 @@ class ExtractiveAnswerer:
             cited = " ".join(f"[{n}]" for n in dict.fromkeys(numbers[c.chunk.id] for c in derivation[1]))
             whose = "source's" if len(derivation[1]) == 1 else "sources'"
             parts.insert(0, f"By the {whose} figures, {derivation[0].expression} {cited}.")
+        alternatives = tuple(parts) if others else ()
         if others:
             parts.insert(0, several(len(chosen)))
+        elif not derivation and (names := listed(q, best.text)):  # the list asked for, then its sentence
+            parts.insert(0, f"{names} [{numbers[best.chunk.id]}].")
         if earlier is not None and earlier.chunk.published:
             n = len(numbers) + 1
             citations.append(make_citation(n, earlier.chunk, earlier.text, earlier.start, earlier.end,
@@ -282,7 +286,7 @@ class ExtractiveAnswerer:
                          f"{earlier.text} [{n}]")
         dates = sorted({c.chunk.published for c in chosen if c.chunk.published})
         head = self.prompts["as_of"].render(date=format_date(dates[-1])) + " " if dates else "Undated source: "
-        return Extracted(head + " ".join(parts), tuple(citations), False)
+        return Extracted(head + " ".join(parts), tuple(citations), False, alternatives=alternatives)
 
 
 # a sentence carried on by the next: a pronoun, or a quote that continues the speaker's account
