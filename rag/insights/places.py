@@ -12,8 +12,12 @@ said" (a Polish town) and "Mission" are not places. Common words, month and day 
 ("UN" is a town in India), a word after a title ("Mr Santos") or after another capitalised word
 ("Ibrahim Mora", "Lake Chad") are skipped. A country's point is the median position of its towns.
 
+Not counted, nor evidence (``rag.insights.routes`` reads the words around a name): a place inside
+an agreement's or institution's name ("the Mora Declaration", "the University of Maroua"), a country
+named as the home of contributing troops ("peacekeepers from Chad"). ``routes``: "from Mora to Maroua".
+
 It does not know regions, provinces, rivers or lakes, towns under 15,000 people, or demonyms
-("Malian"), and it never geocodes online.
+("Malian", so "Chadian peacekeepers" never counted), and it never geocodes online.
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rag.cite.citations import make_citation
+from rag.insights.routes import Route, in_a_name, route_pairs, troop_homes
 from rag.insights.timeline import indexed_sentences
 from rag.models import Citation
 from rag.nlp.sentences import Sentence
-from rag.nlp.text import STOPWORDS
+from rag.nlp.text import STOPWORDS, sentence_spans
 
 if TYPE_CHECKING:
     from rag.retrieval.view import IndexView
@@ -103,8 +108,7 @@ class Gazetteer:
             by_country[e.country].append(e)
         self.countries: dict[str, Entry] = {}
         for code, name in self.country_names.items():
-            towns = by_country.get(code)
-            if not towns:
+            if not (towns := by_country.get(code)):
                 continue
             e = Entry(name, code, statistics.median(t.lat for t in towns), statistics.median(t.lon for t in towns),
                       sum(t.population for t in towns), "country")
@@ -151,7 +155,13 @@ class Place:
                     for m in self.mentions]}
 
 
-def _scan(text: str, gaz: Gazetteer, countries: set[str] | None) -> Iterable[Entry]:
+class Hit(NamedTuple):  # a place a text names as an event location, and the offsets of its name there
+    entry: Entry
+    start: int
+    end: int
+
+
+def _scan(text: str, gaz: Gazetteer, countries: set[str] | None) -> Iterable[Hit]:
     """Places in one sentence; ``countries=None`` looks for countries only (the first pass)."""
     toks = list(_TOKEN.finditer(text))
     i = 0
@@ -172,51 +182,67 @@ def _scan(text: str, gaz: Gazetteer, countries: set[str] | None) -> Iterable[Ent
             if found is None and countries is not None and not acronym:
                 found = _choose(gaz.index.get(key, []), countries, bool(_LOCATIVE.search(text[:toks[i].start()])))
             if found is not None:
-                yield found
+                if not in_a_name(text, toks, i, i + n):
+                    yield Hit(found, toks[i].start(), last.end())
                 i += n - 1
                 break
         i += 1
 
 
+def _hits(text: str, gaz: Gazetteer, countries: set[str] | None) -> list[Hit]:
+    """The places of ``_scan`` less the countries named as the homes of contributing troops."""
+    homes = troop_homes(text, hits := list(_scan(text, gaz, countries)))
+    return [h for n, h in enumerate(hits) if n not in homes or h.entry.kind != "country"]
+
+
 def _named(text: str, toks: list[re.Match[str]], i: int) -> bool:
     """A word that belongs to a person's or organisation's name: after a title or a capitalised word."""
-    if i == 0:
-        return False
     prev = toks[i - 1]
     word = prev.group().lower().rstrip(".")
-    if word in _TITLES:
-        return True
     adjacent = text[prev.end():toks[i].start()].strip() == ""
-    return adjacent and prev.group()[0].isupper() and word not in STOPWORDS
+    return i > 0 and (word in _TITLES or (adjacent and prev.group()[0].isupper() and word not in STOPWORDS))
 
 
 def _choose(candidates: list[Entry], countries: set[str], locative: bool) -> Entry | None:
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda e: (e.country in countries, e.primary, e.population))
-    return best if best.country in countries or best.population >= 100_000 or locative else None
+    best = max(candidates, key=lambda e: (e.country in countries, e.primary, e.population), default=None)
+    return best if best and (best.country in countries or best.population >= 100_000 or locative) else None
 
 
-def recognise(sentences: Sequence[Sentence], gaz: Gazetteer | None = None) -> list[Place]:
-    """Places in ``sentences`` (whole articles: a country named anywhere in an article, its title
-    included, or a town found there on good evidence, vouches for that country's towns), most
-    mentioned first."""
+def _evidence(texts: Sequence[str], gaz: Gazetteer) -> set[str]:
+    """The countries whose towns ``texts`` (one article, or a question) may name."""
+    countries = {h.entry.country for t in texts for h in _hits(t, gaz, None)}
+    for _ in range(2):  # a town found on good evidence vouches for the other towns of its country
+        countries |= {h.entry.country for t in texts for h in _hits(t, gaz, countries)}
+    return countries
+
+
+def located(sentences: Sequence[Sentence], gaz: Gazetteer | None = None) -> list[tuple[Sentence, list[Hit]]]:
+    """Each sentence with the places it names (whole articles: a country named anywhere in an article,
+    its title included, or a town found there on good evidence, vouches for that country's towns)."""
     gaz = gaz or gazetteer()
     by_article: dict[str, list[Sentence]] = defaultdict(list)
     for s in sentences:
         by_article[s.chunk.article_id].append(s)
-    found: dict[Entry, dict[tuple[str, int], Mention]] = defaultdict(dict)
+    out = []
     for group in by_article.values():
-        texts = [group[0].chunk.title, *(s.text for s in group)]
-        countries = {e.country for t in texts for e in _scan(t, gaz, None)}
-        for _ in range(2):  # a town found on good evidence vouches for the other towns of its country
-            countries |= {e.country for t in texts for e in _scan(t, gaz, countries)}
-        for s in group:
-            for e in _scan(s.text, gaz, countries):
-                m = Mention(s.chunk.article_id, s.chunk.title, s.chunk.published, s.text, s.start, s.end, s.chunk.id)
-                found[replace(e, primary=True)].setdefault((m.article_id, m.start), m)
-    places = [Place(e.name, gaz.country_names.get(e.country, e.country), e.lat, e.lon, tuple(ms.values()), e.kind,
-                    e.population) for e, ms in found.items()]
+        countries = _evidence([group[0].chunk.title, *(s.text for s in group)], gaz)
+        out += [(s, _hits(s.text, gaz, countries)) for s in group]
+    return out
+
+
+def place_of(e: Entry, gaz: Gazetteer, mentions: tuple[Mention, ...] = ()) -> Place:
+    return Place(e.name, gaz.country_names.get(e.country, e.country), e.lat, e.lon, mentions, e.kind, e.population)
+
+
+def recognise(sentences: Sequence[Sentence], gaz: Gazetteer | None = None) -> list[Place]:
+    """Places in ``sentences`` (see ``located``), most mentioned first."""
+    gaz = gaz or gazetteer()
+    found: dict[Entry, dict[tuple[str, int], Mention]] = defaultdict(dict)
+    for s, hits in located(sentences, gaz):
+        for h in hits:
+            m = Mention(s.chunk.article_id, s.chunk.title, s.chunk.published, s.text, s.start, s.end, s.chunk.id)
+            found[replace(h.entry, primary=True)].setdefault((m.article_id, m.start), m)
+    places = [place_of(e, gaz, tuple(ms.values())) for e, ms in found.items()]
     return sorted(places, key=lambda p: (-len(p.mentions), p.kind != "city", p.name))
 
 
@@ -236,8 +262,7 @@ class CitedPlace:
 def places_for(view: IndexView, question: str, k: int | None = None) -> list[CitedPlace]:
     """"Where" support: the places named in the passages retrieved for ``question``, each with a
     citation of every sentence that names it (numbered 1..n over the whole list)."""
-    hits = view.search(question, k=k)
-    chunks = {h.chunk.id: h.chunk for h in hits}
+    chunks = {h.chunk.id: h.chunk for h in view.search(question, k=k)}
     articles = {c.article_id for c in chunks.values()}
     sentences = [s for s in indexed_sentences(view) if s.chunk.article_id in articles]
     out, number = [], 0
@@ -245,9 +270,31 @@ def places_for(view: IndexView, question: str, k: int | None = None) -> list[Cit
         kept = tuple(m for m in p.mentions if m.chunk_id in chunks)
         if not kept:
             continue
-        cites = []
-        for m in kept:
-            number += 1
-            cites.append(make_citation(number, chunks[m.chunk_id], m.sentence, m.start, m.end, 1.0))
-        out.append(CitedPlace(replace(p, mentions=kept), tuple(cites)))
+        cites = tuple(make_citation(number + n, chunks[m.chunk_id], m.sentence, m.start, m.end, 1.0)
+                      for n, m in enumerate(kept, 1))
+        number += len(kept)
+        out.append(CitedPlace(replace(p, mentions=kept), cites))
     return out
+
+
+def routes(view: IndexView, question: str | None = None, k: int | None = None) -> list[Route[Place]]:
+    """The routes ``question`` states ("from Maroua to Mora"), then those in the passages retrieved
+    for it, in text order; without a question, the routes of every indexed article."""
+    gaz, out, keep = gazetteer(), [], None
+    if question and question.strip():
+        countries = _evidence([question], gaz)
+        for start, end in sentence_spans(question):
+            text = question[start:end]
+            out += [Route(a, b, text, "", None, start, end) for a, b in _joined(text, _hits(text, gaz, countries), gaz)]
+        keep = {h.chunk.id for h in view.search(question, k=k)}
+    for s, hits in located(indexed_sentences(view), gaz):  # chunks do not overlap: each sentence once
+        c = s.chunk
+        if keep is None or c.id in keep:
+            out += [Route(a, b, s.text, c.title, c.published, s.start, s.end, c.article_id, c.id)
+                    for a, b in _joined(s.text, hits, gaz)]
+    return out
+
+
+def _joined(text: str, hits: list[Hit], gaz: Gazetteer) -> list[tuple[Place, Place]]:
+    ends = [(place_of(hits[a].entry, gaz), place_of(hits[b].entry, gaz)) for a, b in route_pairs(text, hits)]
+    return [(a, b) for a, b in ends if a != b]  # "from Mora to Mora" joins no two places
