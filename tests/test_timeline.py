@@ -1,16 +1,21 @@
 """Dated events: date expressions resolved against the publication date (weekdays, yesterday,
-day-month without a year, months, years), false dates refused, events in date order with
-citations that point at the exact sentence, filters, and the chart. Fictional articles in
-tests/data/briefing; real Chroma and the real embedder."""
+day-month without a year, months, years), false dates refused, a year only mentioned as
+background no event, procedural lines no events, events in date order with citations that point
+at the exact sentence, filters, the chart, and the HTML table (source, no character offsets).
+Fictional articles in tests/data/briefing; real Chroma and the real embedder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from rag.insights.timeline import save_png, timeline, timeline_figure
+from rag.insights.timeline import event_date, extract_events, save_png, timeline, timeline_figure
+from rag.models import Chunk
 from rag.nlp.dates import find_dates, format_when
+from rag.nlp.sentences import sentences_of
+from rag.ui.render_insights import timeline_html
 
 from .conftest import DATA
 
@@ -72,7 +77,7 @@ def test_timeline_events_are_ordered_resolved_and_cited(briefing_assistant):
     assert convoy.day == date(2024, 3, 7) and convoy.planned  # announced on Monday 4 March
     february = next(e for e in events if "from donors in February" in e.text)
     assert (february.label, february.phrase) == ("Feb 2024", "in February")  # "may not last": a verb, not May
-    assert next(e for e in events if "founded in 2016" in e.text).label == "2016"
+    assert not any("founded in 2016" in e.text for e in events)  # a background year: no 2016 event
     for e in events:
         c = e.citation
         text = briefing_assistant.article_text(c.article_id)
@@ -99,3 +104,46 @@ def test_chart_is_a_png(briefing_assistant, tmp_path):
     empty = timeline_figure([])
     empty.savefig(tmp_path / "empty.png")
     assert (tmp_path / "empty.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The rebels cite the ceasefire and peace deals struck with the government in 2014 and 2015.", None),
+    ("Under the 2014 and 2015 peace deals, the camps go to the army.", None),
+    ("Fighting around Dorvan has continued since 2012.", None),
+    ("The LSF, an armed group founded in 2016, shelled Mora.", None),
+    ("Envoys met for the first talks since the group took up arms in 2016.", None),
+    ("Established in 2013, the fictional mission kept 900 observers in Velmora.", None),
+    ("The militia, which has fought the army since 2012, seized Tessit in 2021.", ("2021-01-01", "year")),
+    ("In 2016 the group took up arms.", ("2016-01-01", "year")),
+    ("The army said the rebels captured the town in 2019.", ("2019-01-01", "year")),
+    ("The brigade, formed in 2012, shelled Mora on Tuesday.", ("2023-11-07", "day")),
+])
+def test_a_year_only_mentioned_is_not_an_event_date(sentence, expected):
+    d = event_date(sentence, THU)
+    assert ((d.day.isoformat(), d.precision) if d else None) == expected
+
+
+def _sentences(text: str, published: date = THU):
+    chunk = Chunk("c1", "a1", 0, (0, 0), 0, len(text), text, "Fictional Wire story", published, "Fictional Wire",
+                  "https://example.org/story")
+    return sentences_of([chunk])
+
+
+def test_background_years_and_procedural_lines_are_no_events():
+    text = ("The rebels say the 2014 and 2015 peace deals still bind the army.\n\n"
+            "The Velmora Front, formed in 2012, has held Dorvan since 2019.\n\n"
+            "This story has been updated on Tuesday with new figures.\n\n"
+            "The ministry said in a statement on Wednesday.\n\n"
+            "Shelling killed 12 people in Dorvan on Tuesday.")
+    events = extract_events(_sentences(text))
+    assert [(e.label, e.text) for e in events] == [("7 Nov 2023", "Shelling killed 12 people in Dorvan on Tuesday.")]
+
+
+def test_timeline_html_shows_title_date_and_source_but_no_offsets(briefing_assistant):
+    events = timeline(briefing_assistant)
+    html = timeline_html(events)
+    assert "chars" not in html and "Fictional Wire (test fixture)" in html
+    assert "Aid convoy reaches Mora as displacement rises" in html and "14 March 2024" in html
+    linked = timeline_html(extract_events(_sentences("Shelling killed 12 people in Dorvan on Tuesday.")))
+    assert 'href="https://example.org/story"' in linked and "chars" not in linked
+    assert "href" not in timeline_html([replace(events[0], citation=replace(events[0].citation, url=None))])

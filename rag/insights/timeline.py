@@ -11,9 +11,17 @@ it in the past, unless the sentence speaks of the future ("will", "would", "plan
 reading lies most of a year back while the future one is weeks away ("a truce starting on 1 April"
 in a late-March article). One event per sentence: its most precise date, the first on a tie.
 
+A year only mentioned as background is no date of the sentence (``event_date``, by spaCy's parse):
+after "since", "until", "by", "before", "after", "from", "of", "to"; naming a thing ("the 2014
+and 2015 peace deals", "the elections in 2014"); or in a clause below the main one ("an armed
+group founded in 2016, did not respond", "talks since the group took up arms in 2016",
+"Established in 2013, the mission had ..."). "In 2016 the group took up arms" and "the army said
+it took the town in 2019" stay 2016 and 2019 events. A sentence whose only date is such a year
+is no event; procedural lines and boilerplate (``rag.insights.procedural``) are none either.
+
 It does not read vague expressions ("last week", "recently", "two days ago"), resolve "last
 Tuesday" or "next Monday" (editors differ), merge one event reported by several articles, or
-decide whether a dated sentence reports an event at all.
+judge a month or a day the way it judges a year ("since August" stays an August event).
 """
 
 from __future__ import annotations
@@ -26,14 +34,55 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.cite.citations import make_citation
+from rag.insights.procedural import procedural
 from rag.models import Citation
-from rag.nlp.dates import PRECISION_RANK, Precision, find_dates, format_when, main_date, period_end
+from rag.nlp.dates import PRECISION_RANK, DateMention, Precision, find_dates, format_when, main_date, period_end
+from rag.nlp.parse import parse
 from rag.nlp.sentences import Sentence, sentences_of
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from rag.retrieval.view import IndexView
+
+_SETTING = frozenset({"since", "until", "till", "by", "before", "after", "from", "through", "between", "of", "to"})
+_MAIN = frozenset({"conj", "ccomp", "xcomp", "parataxis"})  # links that keep a verb in the main clause
+
+
+def _main_clause(verb: Any) -> bool:
+    while verb.dep_ != "ROOT":
+        if verb.dep_ not in _MAIN or verb.head is verb:
+            return False
+        verb = verb.head
+    return True
+
+
+def background_year(doc: Any, d: DateMention) -> bool:
+    """The year ``d`` is only mentioned in the parsed sentence ``doc``, not the date of what it reports."""
+    tok = next((t for t in doc if d.start <= t.idx < d.end and t.text.isdigit() and len(t.text) == 4), None)
+    if tok is None:
+        return False
+    while tok.dep_ == "conj" and tok.head is not tok:  # "in 2014 and 2015": as the first of the two
+        tok = tok.head
+    if tok.dep_ != "pobj":
+        return tok.dep_ in ("nummod", "compound", "amod", "nmod", "poss")  # "the 2014 peace deal"
+    prep, verb = tok.head, tok.head.head
+    return prep.lower_ in _SETTING or verb.pos_ not in ("VERB", "AUX") or not _main_clause(verb)
+
+
+def event_date(text: str, published: date) -> DateMention | None:
+    """The date a sentence's development is filed under: the most precise of its dates, years
+    mentioned as background left out; None when it has no other.
+
+    >>> event_date("The LSF, a group founded in 2016, shelled Mora.", date(2024, 3, 4)) is None
+    True
+    """
+    dates = find_dates(text, published)
+    if any(d.precision == "year" and d.phrase[-4:].isdigit() for d in dates):
+        doc = parse([text])[0]
+        dates = [d for d in dates if d.precision != "year" or not background_year(doc, d)]
+    return main_date(dates)
+
 
 @dataclass(frozen=True)
 class Event:
@@ -71,8 +120,8 @@ def extract_events(sentences: Sequence[Sentence]) -> list[Event]:
     for s in sentences:
         if s.chunk.published is None:
             continue
-        best = main_date(find_dates(s.text, s.chunk.published))
-        if best is None:
+        best = event_date(s.text, s.chunk.published)
+        if best is None or procedural(s.text):
             continue
         cite = make_citation(0, s.chunk, s.text, s.start, s.end, 1.0)
         events.append(Event(best.day, best.precision, best.phrase, s.text, cite))
