@@ -198,7 +198,8 @@ class Assistant:
         retrieved = list(result.passages) or retrieved[: self.settings.top_k]
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
-        flags = () if result.abstained else audit(result.text, result.citations, [s.chunk for s in retrieved],
+        claims = " ".join(result.alternatives) or result.text  # not "Three statements match" itself
+        flags = () if result.abstained else audit(claims, result.citations, [s.chunk for s in retrieved],
                                                   self.encoder)
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,
                         retrieved=tuple(retrieved), standalone_question=standalone, trace=trace, flags=flags,
