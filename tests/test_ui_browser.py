@@ -88,6 +88,7 @@ def ask(page, question: str) -> None:
     page.fill("#question textarea", question)
     page.click("#ask-btn")
     expect(answers).to_have_count(before + 1, timeout=30_000)
+    expect(page.locator("#stop-btn")).to_be_hidden(timeout=30_000)
 
 
 def test_answer_links_to_the_highlighted_sentence(page):
@@ -132,6 +133,7 @@ def test_follow_up_example_and_errors_keep_the_conversation(page):
     answers = page.locator("#chat .answer:not(.pending)")
     expect(answers).to_have_count(2, timeout=30_000)
     expect(answers.nth(1)).to_contain_text("Bangladesh")
+    expect(page.locator("#stop-btn")).to_be_hidden(timeout=30_000)  # the example's answers are done
     page.fill("#question textarea", "")
     page.click("#ask-btn")
     expect(page.locator("#chat .answer.error")).to_contain_text("The question is empty")
@@ -179,12 +181,13 @@ def test_upload_from_the_ui_reports_each_file(page, tmp_path):
     expect(page.locator("#upload tbody tr")).to_have_count(2)  # both uploaded to the server
     page.click("#add-files")
     status = page.locator("#ingest-status")
-    expect(status).to_contain_text("Added 1 article", timeout=30_000)
-    expect(status).to_contain_text("weird name.docx: unsupported file type .docx")
+    expect(status).to_contain_text("1/2 dunmore-clinic.txt: added, 1 passage written", timeout=30_000)
+    expect(status).to_contain_text("2/2 weird name.docx: unsupported file type .docx")
     expect(page.locator("#article-list")).to_contain_text("Dunmore clinic reopens")
     page.locator("#remove-article input").click()
     page.get_by_role("option", name="Dunmore clinic reopens (2024-05-06)").click()
     page.click("#remove-btn")
+    page.click("#confirm-yes")  # removal asks first (tests/test_ui_desk.py)
     expect(status).to_contain_text("Removed “Dunmore clinic reopens”")
     expect(page.locator("#article-list")).not_to_contain_text("Dunmore clinic")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from rag.models import Answer, ArticleInfo, Chunk, Citation, ScoredChunk
-from rag.ui.render import answer_html, articles_html, citation_html, panel_html, sources_html, user_html
+from rag.ui.render import answer_html, citation_html, panel_html, sources_html, user_html
+from rag.ui.render_articles import articles_html
 
 EVIL = '<script>alert(1)</script><img src=x onerror=alert(1)>'
 PASSAGE = f"First paragraph {EVIL}.\n\nThe convoy left without flight clearance. It was attacked."
@@ -77,7 +78,7 @@ def test_panel_and_article_list_escape_user_text():
 
 
 def test_ingest_summary_shows_reading_notes_escaped():
-    from rag.ui.render import ingest_summary
+    from rag.ui.render_articles import ingest_summary
 
     html = ingest_summary(1, 0, 0, 3, [("bad.md", "front matter 'title' must be text")],
                           [f"fr{EVIL}.txt: not UTF-8; read as Windows-1252"])

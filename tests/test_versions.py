@@ -45,7 +45,7 @@ def test_an_update_that_changes_a_figure_is_a_version_and_the_newest_figure_wins
     assert not answer.abstained
     assert re.search(r"\b2\b", answer.text) and "13 - 8 = 5" not in answer.text, answer.text
     assert any("eleven of its 13 camps" in c.quote for c in answer.citations)
-    from rag.ui.render import articles_html
+    from rag.ui.render_articles import articles_html
 
     assert "updated version of" in articles_html(listed)
 

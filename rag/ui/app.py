@@ -22,11 +22,16 @@ from typing import Any
 import gradio as gr
 
 from rag.assistant import Assistant
+from rag.desk import Desk
 from rag.errors import BriefingError
+from rag.insights.export import answer_markdown, chat_markdown
+from rag.insights.export_docx import chat_docx
 from rag.settings import Settings
 from rag.ui import render
-from rag.ui.input import FilterError, describe_filters, parse_day, parse_filters, parse_history, short_error
-from rag.ui.uploads import drop_temp_copies, stage
+from rag.ui.articles import ArticlesUI
+from rag.ui.articles import log_refused as _log_refused
+from rag.ui.feedback import FeedbackLog
+from rag.ui.input import FilterError, describe_filters, parse_filters, parse_history
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +47,6 @@ JS_PATH = Path(__file__).with_name("ui.js")
 MAX_PANELS = 20  # sources of the latest answers kept in the panel
 
 
-def _log_refused(what: str, exc: Exception) -> None:
-    """A user error is one log line: no traceback, no question text (the messages hold none)."""
-    log.info("%s refused (%s): %s", what, type(exc).__name__, exc)
-
 
 def _refused(what: str, exc: Exception) -> gr.Error:
     """Log a user error and make it the client's message, which Gradio then prints no traceback for."""
@@ -53,38 +54,48 @@ def _refused(what: str, exc: Exception) -> gr.Error:
     return gr.Error(str(exc), print_exception=False)
 
 
+class BriefingUI(ArticlesUI):
+    """Event handlers; one instance per app, per-session data lives in gr.State. Handlers take the
+    page's chosen collection last (``None``: the home collection)."""
 
-class BriefingUI:
-    """Event handlers; one instance per app, per-session data lives in gr.State."""
-
-    def __init__(self, assistant: Assistant, settings: Settings):
-        self.assistant = assistant
-        self.settings = settings
+    def __init__(self, assistant: Assistant | Desk, settings: Settings):
+        super().__init__(assistant, settings)
+        self.feedback = FeedbackLog(settings.data_dir / "feedback.jsonl")
+        self.exports = settings.data_dir / "exports"
 
     # ---- chat -----------------------------------------------------------------------------
     def converse(self, questions: Sequence[str], chat: list, history: list, panels: list,
-                 article_ids: Sequence[str] | None, date_from: str, date_to: str) -> Iterator[tuple]:
-        """Yields (question box, chat, history, panels, sources panel) as each answer streams in."""
+                 article_ids: Sequence[str] | None, date_from: str, date_to: str, answers: list | None = None,
+                 collection: str | None = None) -> Iterator[tuple]:
+        """Yields (question box, chat, history, panels, sources panel, answers) as each answer
+        streams in; ``answers`` pairs each finished answer with its message's index in the chat."""
         chat, history, panels = list(chat or []), list(history or []), list(panels or [])
+        answers = list(answers or [])
 
-        def state(box: str = "") -> tuple:
-            return box, chat, history, panels, render.panel_html(panels)
+        def state(box: Any = None, streaming: bool = True) -> tuple:
+            """The outputs; while ``streaming``, "Stop" shows in place of "Ask". The question box is
+            written only when given (cleared as a question is taken), so a later update never wipes
+            what the user has started typing."""
+            return (gr.skip() if box is None else box, chat, history, panels, render.panel_html(panels), answers,
+                    gr.Button(visible=not streaming),
+                    gr.Button(visible=streaming))
 
         try:
             filters = parse_filters(article_ids, date_from, date_to)
-        except FilterError as exc:
+            assistant = self.collection(collection)
+        except (FilterError, BriefingError) as exc:
             _log_refused("ask", exc)
             chat.append({"role": "assistant", "content": render.error_html(str(exc))})
-            yield state(questions[0] if questions else "")  # keep the question so it can be resent
+            yield state(questions[0] if questions else "", False)  # keep the question so it can be resent
             return
         for question in questions:
             if question.strip():
                 chat.append({"role": "user", "content": render.user_html(question)})
             chat.append({"role": "assistant", "content": render.pending_html()})
-            yield state()
+            yield state("")
             answer, partial = None, ""
             try:
-                for event in self.assistant.stream(question, self._recent(history), **filters):
+                for event in assistant.stream(question, self._recent(history), **filters):
                     if isinstance(event, str):
                         partial += event
                         chat[-1] = {"role": "assistant", "content": render.pending_html(partial)}
@@ -94,12 +105,12 @@ class BriefingUI:
             except BriefingError as exc:
                 _log_refused("ask", exc)
                 chat[-1] = {"role": "assistant", "content": render.error_html(str(exc))}
-                yield state()
+                yield state(streaming=False)
                 return
             except Exception:
                 log.exception("answering failed")
                 chat[-1] = {"role": "assistant", "content": render.error_html(_GENERIC_ERROR)}
-                yield state()
+                yield state(streaming=False)
                 return
             if answer is None:
                 continue
@@ -108,91 +119,65 @@ class BriefingUI:
                 answer = dataclasses.replace(answer, text=f"No indexed article matches these filters ({described})."
                                              " Widen or clear them under “Filters”.")
             turn = panels[-1]["turn"] + 1 if panels else 0  # unique per session, keys the badge links
-            texts = {c.article_id: self.assistant.article_text(c.article_id) for c in answer.citations}
-            chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn)}
+            texts = {c.article_id: assistant.article_text(c.article_id) for c in answer.citations}
+            chat[-1] = {"role": "assistant", "content": render.answer_html(answer, turn, copy=True)}
             history += [{"role": "user", "content": answer.question}, {"role": "assistant", "content": answer.text}]
             panels.append({"turn": turn, "question": answer.question,
-                           "body": render.sources_html(answer, turn, texts, described and f"Filtered: {described}")})
+                           "body": render.sources_html(answer, turn, texts, described and f"Filtered: {described}",
+                                                       answer_markdown(answer))})
             del panels[:-MAX_PANELS]
-            yield state()
+            answers.append((len(chat) - 1, dataclasses.replace(answer, retrieved=(), trace=None)))
+            yield state(streaming=question is not questions[-1])
+        if answer is None:
+            yield state(streaming=False)
 
     def respond(self, question: str, chat: list, history: list, panels: list, article_ids: list[str] | None,
-                date_from: str, date_to: str) -> Iterator[tuple]:
-        yield from self.converse([question or ""], chat, history, panels, article_ids, date_from, date_to)
+                date_from: str, date_to: str, answers: list | None = None,
+                collection: str | None = None) -> Iterator[tuple]:
+        yield from self.converse([question or ""], chat, history, panels, article_ids, date_from, date_to, answers,
+                                 collection)
 
     def run_example(self, chat: list, history: list, panels: list, article_ids: list[str] | None,
-                    date_from: str, date_to: str, evt: gr.SelectData) -> Iterator[tuple]:
-        yield from self.converse(EXAMPLES[evt.index], chat, history, panels, article_ids, date_from, date_to)
+                    date_from: str, date_to: str, answers: list | None, collection: str | None,
+                    evt: gr.SelectData) -> Iterator[tuple]:
+        yield from self.converse(EXAMPLES[evt.index], chat, history, panels, article_ids, date_from, date_to,
+                                 answers, collection)
 
-    # ---- articles -------------------------------------------------------------------------
-    def article_views(self, selected: Sequence[str] | None = None) -> tuple:
-        """(header, table, filter picker, remove picker) for the current index."""
-        articles = self.assistant.articles()
-        choices = [(render.article_label(a), a.article_id) for a in articles]
-        ids = {a.article_id for a in articles}
-        kept = [i for i in (selected or []) if i in ids]
-        return (render.header_html(articles), render.articles_html(articles),
-                gr.Dropdown(choices=choices, value=kept), gr.Dropdown(choices=choices, value=None))
+    @staticmethod
+    def stopped(chat: list) -> tuple:
+        """(chat, Ask, Stop) after "Stop": an answer still streaming ends with a note saying so."""
+        chat = list(chat or [])
+        if chat and "answer pending" in str(chat[-1].get("content", "")):
+            chat[-1] = {"role": "assistant", "content": render.stopped_html(str(chat[-1]["content"]))}
+        return chat, gr.Button(visible=True), gr.Button(visible=False)
 
-    def ingest_files(self, files: Sequence[str] | None, progress: Any = None) -> dict[str, Any]:
-        """Check and copy uploads to ``data_dir/uploads`` (``uploads.stage``), delete Gradio's
-        temporary copies, ingest; logs one line."""
-        sources = [Path(str(item)) for item in files or []]
-        upload_dir = (self.settings.data_dir / "uploads").resolve()
-        try:
-            staged, failures = stage(sources, upload_dir, self.settings.max_upload_mb)
-        finally:
-            drop_temp_copies(sources)
-        result: dict[str, Any] = {"added": 0, "unchanged": 0, "replaced": 0, "chunks_added": 0, "article_ids": [],
-                                  "notes": []}
-        if staged:
-            callback = (lambda done, total, msg: progress((done, total), desc=msg)) if progress else None
-            report = self.assistant.ingest(staged, progress=callback)
-            result.update(report.to_dict(), article_ids=list(report.article_ids))
-            for f in report.failed:
-                failures.append((Path(f.path).name, short_error(f.path, f.error)))
-                if Path(f.path).resolve().parent == upload_dir:
-                    Path(f.path).unlink(missing_ok=True)
-        # "file", not IngestReport's "path": gradio_client downloads any output dict with a "path" key
-        result["failed"] = [{"file": name, "error": error} for name, error in failures]
-        log.info("upload files=%d added=%d unchanged=%d replaced=%d failed=%d", len(sources), result["added"],
-                 result["unchanged"], result["replaced"], len(failures))
-        return result
+    # ---- feedback and exports ---------------------------------------------------------------
+    def vote(self, answers: list, collection: str | None, data: gr.LikeData) -> str:
+        """Keep a thumbs up / down with its question, answer and citations (``FeedbackLog``)."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        found = [a for i, a in answers or [] if i == index]
+        if not found:
+            return '<div class="note">Only finished answers can be rated.</div>'
+        self.feedback.record(found[0], bool(data.liked), collection or self.desk.home)
+        n = len(self.feedback.records())
+        return f'<div class="ok">Thanks: rating kept ({n} so far). Download them as evaluation rows below.</div>'
 
-    def add_files(self, files: list[str] | None, selected: list[str] | None,
-                  progress: gr.Progress = gr.Progress()) -> tuple:  # noqa: B008 (Gradio's idiom)
-        if not files:
-            status = render.error_html("Choose one or more files first (.txt, .md, .html, .pdf).")
-        else:
-            r = self.ingest_files(files, progress)
-            status = render.ingest_summary(r["added"], r["unchanged"], r["replaced"], r["chunks_added"],
-                                           [(f["file"], f["error"]) for f in r["failed"]], r["notes"])
-        return (status, None, *self.article_views(selected))
+    def feedback_file(self) -> str | None:
+        if not self.feedback.records():
+            return None
+        return str(self.feedback.export(self.exports / "feedback-eval-rows.jsonl"))
 
-    def add_text(self, title: str, published: str, text: str, selected: list[str] | None) -> tuple:
-        keep = (title, published, text)
-        try:
-            if not (title or "").strip():
-                raise FilterError("Give the pasted article a title.")
-            if len((text or "").strip()) < 20:
-                raise FilterError("Paste the article text (at least a sentence).")
-            day = parse_day(published, "publication")
-            report = self.assistant.ingest_text(text, title=title.strip(), published=day)
-        except (FilterError, BriefingError) as exc:
-            _log_refused("paste", exc)
-            return (render.error_html(str(exc)), *keep, *self.article_views(selected))
-        failures = [(title, short_error(f.path, f.error)) for f in report.failed]
-        status = render.ingest_summary(report.added, report.unchanged, report.replaced, report.chunks_added, failures)
-        return (status, *(keep if failures else ("", "", "")), *self.article_views(selected))
-
-    def remove(self, article_id: str | None, selected: list[str] | None) -> tuple:
-        titles = {a.article_id: a.title for a in self.assistant.articles()}
-        if not article_id or article_id not in titles:
-            status = render.error_html("Choose an article to remove.")
-        else:
-            self.assistant.remove(article_id)
-            status = f'<div class="ingest-report ok">Removed “{render.esc(titles[article_id])}”.</div>'
-        return (status, *self.article_views(selected))
+    def chat_files(self, answers: list, collection: str | None) -> tuple[str | None, str | None]:
+        """(Markdown, Word) files of the conversation so far, for the download buttons."""
+        done = [a for _, a in answers or []]
+        if not done:
+            return None, None
+        name = collection or self.desk.home
+        self.exports.mkdir(parents=True, exist_ok=True)
+        md = self.exports / f"{name}-chat.md"
+        md.write_text(chat_markdown(done, title=f"Briefing chat: {name}"), encoding="utf-8")
+        docx = chat_docx(done, self.exports / f"{name}-chat.docx", title=f"Briefing chat: {name}")
+        return str(md), str(docx)
 
     def _recent(self, history: list) -> list:
         """The latest messages of a chat that fit the history limits (a long chat keeps working;
@@ -207,11 +192,12 @@ class BriefingUI:
         return out[::-1]
 
     # ---- API ------------------------------------------------------------------------------
-    def api_ask(self, question: str, history_json: str = "[]") -> dict[str, Any]:
-        """Answer a question; history_json is a JSON list of {"role", "content"} messages."""
+    def api_ask(self, question: str, history_json: str = "[]", collection: str = "") -> dict[str, Any]:
+        """Answer a question; history_json is a JSON list of {"role", "content"} messages;
+        collection: the collection to ask (default: the home one)."""
         try:
             history = parse_history(history_json, self.settings.max_history_chars)
-            return self.assistant.ask(question, history).to_dict()
+            return self.collection(collection or None).ask(question, history).to_dict()
         except (FilterError, BriefingError) as exc:
             raise _refused("ask", exc) from None
         except Exception:
@@ -219,5 +205,9 @@ class BriefingUI:
             raise gr.Error(_GENERIC_ERROR, print_exception=False) from None
 
     def api_upload(self, files: list[str] | None) -> dict[str, Any]:
-        """Ingest uploaded files; returns added/unchanged/replaced counts and failed [{file, error}]."""
-        return self.ingest_files(files)
+        """Ingest uploaded files into the home collection; returns added/unchanged/replaced counts,
+        files [{file, status, passages, error}] in upload order, and failed [{file, error}]."""
+        try:
+            return self.ingest_files(files)
+        except BriefingError as exc:
+            raise _refused("upload", exc) from None

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.models import Answer, ArticleInfo, Citation, ScoredChunk, format_date
+from rag.models import Answer, Citation, ScoredChunk, format_date
 
 MARKER = re.compile(r"\[(\d+)\]")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -75,10 +75,21 @@ def marked_paragraphs(text: str, span: tuple[int, int] | None) -> list[tuple[str
     return out
 
 
+def source_link(url: str | None) -> str:
+    """The source's address as a link that opens in a new tab (only http(s); long ones wrap).
+
+    >>> source_link("javascript:alert(1)"), source_link(None)
+    ('', '')
+    """
+    if not url or not url.lower().startswith(("http://", "https://")):
+        return ""
+    shown = url.split("://", 1)[1]
+    return (f'<a class="src-url" href="{html.escape(url, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{esc(shown)}</a>')
+
+
 def meta(published: object, source: str, url: str | None = None) -> str:
-    parts = [esc(format_date(published) if published else "undated"), esc(source)]  # type: ignore[arg-type]
-    if url and url.lower().startswith(("http://", "https://")):
-        parts.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">link</a>')
+    parts = [esc(format_date(published) if published else "undated"), esc(source), source_link(url)]  # type: ignore[arg-type]
     return '<div class="cite-meta">' + " · ".join(p for p in parts if p) + "</div>"
 
 
@@ -105,11 +116,28 @@ def citation_html(c: Citation, turn: int, article_text: str | None = None) -> st
             gap = "<p class='gap'>…</p>"
             context = ((gap if lo > 0 else "") + _paras(p for p, _ in marked_paragraphs(window, local))
                        + (gap if hi < len(spans) else ""))
+    viewer = (f'<button class="open-article" data-article="article-{turn}-{c.article_id}" '
+              f'data-mark="mark-{turn}-{c.number}">Read the whole article</button>') if article_text else ""
     return (f'<div class="cite-card" id="cite-{turn}-{c.number}">'
             f'<div class="cite-head"><span class="cite-badge">{c.number}</span>'
             f'<span class="cite-title">{esc(c.title)}</span></div>{meta(c.published, c.source, c.url)}'
             f'{quote_only}{_paras(shown, "cite-para")}'
-            f'<details class="cite-ctx"><summary>Show in context</summary>{context}</details></div>')
+            f'<details class="cite-ctx"><summary>Show in context</summary>{context}</details>{viewer}</div>')
+
+
+def article_html(turn: int, article_id: str, title: str, text: str, cited: Sequence[Citation]) -> str:
+    """The whole article, hidden, for the viewer (``ui.js`` opens it in a dialog): every span cited
+    from it in ``<mark id="mark-<turn>-<n>">``, so the viewer scrolls to the one a card asks for."""
+    spans = sorted({(hit, c.number) for c in cited if (hit := locate(text, c.quote, c.start))})
+    out, pos = [], 0
+    for (a, b), n in spans:
+        if a < pos:
+            continue  # overlapping quotes: the first one is marked
+        out.append(esc(text[pos:a]) + f'<mark id="mark-{turn}-{n}">{esc(text[a:b])}</mark>')
+        pos = b
+    body = "".join(out) + esc(text[pos:])
+    return (f'<div class="article-full" id="article-{turn}-{article_id}" hidden><h3>{esc(title)}</h3>'
+            f'<div class="article-body">{body}</div></div>')
 
 
 def nearest_html(scored: ScoredChunk) -> str:
@@ -120,16 +148,22 @@ def nearest_html(scored: ScoredChunk) -> str:
 
 
 def sources_html(answer: Answer, turn: int, article_texts: Mapping[str, str | None] | None = None,
-                 filters: str = "") -> str:
-    """The source-panel section for one answer."""
+                 filters: str = "", markdown: str = "") -> str:
+    """The source-panel section for one answer (with its ``markdown``, hidden, for "Copy as Markdown")."""
     texts = article_texts or {}
     note = f'<div class="filters-note">{esc(filters)}</div>' if filters else ""
+    if markdown:
+        note += f'<pre class="answer-md" id="md-{turn}" hidden>{html.escape(markdown)}</pre>'
     if answer.abstained or not answer.citations:
         near = "".join(nearest_html(s) for s in answer.retrieved[:3])
         body = ('<div class="abstain-note">The sources do not answer this. Nearest passages:</div>' + near
                 if near else '<div class="abstain-note">No passages matched this question.</div>')
     else:
         body = "".join(citation_html(c, turn, texts.get(c.article_id)) for c in answer.citations)
+        for article_id in dict.fromkeys(c.article_id for c in answer.citations):
+            text = texts.get(article_id)
+            cited = [c for c in answer.citations if c.article_id == article_id]
+            body += article_html(turn, article_id, cited[0].title, text, cited) if text else ""
     return note + body
 
 
@@ -151,28 +185,39 @@ def panel_html(turns: Sequence[PanelTurn | Mapping[str, Any]]) -> str:
     return "".join(out)
 
 
-def answer_html(answer: Answer, turn: int) -> str:
-    """The chat reply: escaped text with each valid [n] turned into a badge linking to its card.
+def answer_html(answer: Answer, turn: int, copy: bool = False) -> str:
+    """The chat reply: escaped text with each valid [n] turned into a badge linking to its card
+    (``ui.js`` previews the card's quote on hover); several sources' answers as a dated list; with
+    ``copy``, a link that copies the answer's Markdown, kept in the sources panel (``sources_html``):
+    the chat's sanitizer drops data attributes, the panel's HTML keeps them.
 
     >>> from rag.models import Answer
     >>> answer_html(Answer("q", "<b>Hi</b> [1] [9]", (), False), 0)
     '<div class="answer">&lt;b&gt;Hi&lt;/b&gt; [1] [9]</div>'
     """
-    titles = {c.number: c.title for c in answer.citations}
+    cited = {c.number: c for c in answer.citations}
 
     def badge(m: re.Match[str]) -> str:
         n = int(m.group(1))
-        if n not in titles:
+        if n not in cited:
             return m.group(0)
         return (f'<a class="cite-badge" href="#cite-{turn}-{n}" '
-                f'title="Source {n}: {html.escape(titles[n], quote=True)}">{n}</a>')
+                f'title="Source {n}: {html.escape(cited[n].title, quote=True)}">{n}</a>')
 
-    body = MARKER.sub(badge, esc(answer.text))
+    if answer.alternatives:
+        first = answer.text.find(answer.alternatives[0])
+        lead = answer.text[:first] if first > 0 else ""
+        items = "".join(f"<li>{MARKER.sub(badge, esc(a))}</li>" for a in answer.alternatives)
+        body = f'{MARKER.sub(badge, esc(lead.strip()))}<ul class="alternatives">{items}</ul>'
+    else:
+        body = MARKER.sub(badge, esc(answer.text))
     notes = [answer.notice] if answer.notice else []
     notes += [f"A sentence was {f.action}: {f.reason}" for f in answer.flags]
     extra = "".join(f'<div class="answer-note">{esc(n)}</div>' for n in notes)
     cls = "answer abstained" if answer.abstained else "answer"
-    return f'<div class="{cls}">{body}{extra}</div>'
+    button = (f'<a class="copy-md" href="#md-{turn}" title="Copy this answer with its sources as Markdown">'
+              "Copy as Markdown</a>") if copy else ""
+    return f'<div class="{cls}">{body}{extra}{button}</div>'
 
 
 def user_html(question: str) -> str:
@@ -183,85 +228,15 @@ def pending_html(partial: str = "") -> str:
     return f'<div class="answer pending">{esc(partial) if partial else "Searching the articles…"}</div>'
 
 
+def stopped_html(pending: str) -> str:
+    """A streaming answer the user stopped: what had arrived, then a note (no citations: unchecked)."""
+    # our own pending_html markup around the escaped text (failure class: tags copied into the stopped note)
+    partial = re.sub(r"<[^>]+>", "", pending).replace("Searching the articles…", "").strip()
+    shown = f"{partial} …" if partial else ""  # already escaped: it comes from pending_html
+    return (f'<div class="answer stopped">{shown}<div class="answer-note">Stopped. Ask again for the whole '
+            "answer with its sources.</div></div>")
+
+
 def error_html(message: str) -> str:
     message = message.strip() or "Something went wrong."
     return f'<div class="answer error">⚠ {esc(message[0].upper() + message[1:])}</div>'
-
-
-def articles_html(articles: Sequence[ArticleInfo]) -> str:
-    """The indexed-articles table (newest first); copies listed under their original, versions
-    marked "updated version of ..." (both are citable).
-
-    >>> from rag.models import ArticleInfo
-    >>> html = articles_html([ArticleInfo("a", "Wire <b>", None, "W", 3),
-    ...                       ArticleInfo("b", "Copy", None, "X", 3, duplicate_of="a")])
-    >>> "copy of the story above" in html and "Wire &lt;b&gt;" in html and html.index("Copy") > html.index("Wire")
-    True
-    >>> from datetime import date
-    >>> html = articles_html([ArticleInfo("a", "Camps", date(2023, 11, 9), "W", 3),
-    ...                       ArticleInfo("b", "Camps", date(2023, 11, 20), "W", 3, version_of="a")])
-    >>> "updated version of “Camps” (9 November 2023)" in html
-    True
-    """
-    if not articles:
-        return '<div class="panel-empty">No articles indexed yet. Add files or paste an article above.</div>'
-    ids = {a.article_id for a in articles}
-    copies: dict[str, list[ArticleInfo]] = {}
-    for a in articles:
-        if a.duplicate_of in ids:
-            copies.setdefault(str(a.duplicate_of), []).append(a)
-
-    by_id = {a.article_id: a for a in articles}
-    other_version = {a.article_id: a.version_of for a in articles if a.version_of in by_id}
-    other_version.update({str(v): k for k, v in list(other_version.items()) if v not in other_version})
-
-    def row(a: ArticleInfo, copy: bool = False) -> str:
-        note = ' <span class="dup">copy of the story above, counted once</span>' if copy else ""
-        other = by_id.get(other_version.get(a.article_id) or "")
-        if other is not None and not copy:
-            if a.published and other.published and a.published != other.published:
-                kind = "updated" if a.published > other.published else "earlier"
-            else:
-                kind = "another"
-            note = (f' <span class="dup">{kind} version of '
-                    f'“{esc(other.title)}” ({esc(format_date(other.published))})</span>')
-        return (f'<tr class="{"dup-row" if copy else ""}"><td>{"↳ " if copy else ""}{esc(a.title)}{note}</td>'
-                f"<td>{esc(format_date(a.published))}</td><td>{esc(a.source)}</td>"
-                f'<td class="num">{a.chunks}</td></tr>')
-
-    rows = "".join(row(a) + "".join(row(c, True) for c in copies.get(a.article_id, []))
-                   for a in articles if a.duplicate_of not in ids)
-    unique = sum(1 for a in articles if a.duplicate_of not in ids)
-    return (f'<h4 class="articles-head">Indexed articles ({unique} stories, {len(articles)} files)</h4>'
-            '<table class="articles"><thead><tr><th>Title</th><th>Date</th><th>Source</th>'
-            f'<th class="num">Passages</th></tr></thead><tbody>{rows}</tbody></table>')
-
-
-def article_label(a: ArticleInfo) -> str:
-    """The plain-text label of an article in the pickers (Gradio shows labels as text)."""
-    return f"{a.title} ({a.published.isoformat()})" if a.published else a.title
-
-
-def header_html(articles: Sequence[ArticleInfo]) -> str:
-    n, chunks = len(articles), sum(a.chunks for a in articles)
-    stats = f"{n} article{'s' if n != 1 else ''} · {chunks} passages indexed"
-    return ('<div id="brief-header"><div><h1>Briefing</h1><p>Ask about your conflict-news articles. '
-            'Every sentence of an answer cites the passage it comes from.</p></div>'
-            f'<div class="stats">{esc(stats)}</div></div>')
-
-
-def ingest_summary(added: int, unchanged: int, replaced: int, chunks: int,
-                   failures: Sequence[tuple[str, str]], notes: Sequence[str] = ()) -> str:
-    """A short report of an ingest: what was indexed, one line each what was not and why, and
-    what was guessed in reading (``IngestReport.notes``)."""
-    parts = []
-    if added:
-        parts.append(f"Added {added} article{'s' if added != 1 else ''} ({chunks} passages).")
-    if replaced:
-        parts.append(f"Updated {replaced}.")
-    if unchanged:
-        parts.append(f"{unchanged} already indexed, unchanged.")
-    ok = f'<div class="ok">{esc(" ".join(parts))}</div>' if parts else ""
-    bad = "".join(f'<div class="error">✗ {esc(name)}: {esc(err)}</div>' for name, err in failures)
-    noted = "".join(f'<div class="note">ℹ {esc(note)}</div>' for note in notes)
-    return f'<div class="ingest-report">{ok}{bad or ("" if ok else "<div>Nothing was added.</div>")}{noted}</div>'

@@ -17,25 +17,44 @@ def _source_line(title: str, published: object, start: int, end: int) -> str:
 
 
 def timeline_html(events: Sequence[Any]) -> str:
-    """The events of ``rag.nlp.dates.find_dates`` as a table: date, the sentence, its source and offsets."""
+    """The events of ``rag.insights.timeline.timeline`` as a table: the date, the sentence, and under it
+    its article's title, date and source (a link when the citation has a URL); no character offsets."""
     if not events:
         return '<div class="panel-empty">No dated events match. Clear the filters or add articles.</div>'
     rows = "".join(
         f'<tr><td class="when">{esc(e.label)}{"<br><span class=tag>planned</span>" if e.planned else ""}</td>'
-        f'<td>{esc(e.text)}<br>{_source_line(e.citation.title, e.citation.published, e.citation.start, e.citation.end)}'
-        "</td></tr>" for e in events)
+        f'<td>{esc(e.text)}<br><span class="src">{esc(e.citation.title)}</span>'
+        f"{meta(e.citation.published, e.citation.source, e.citation.url)}</td></tr>" for e in events)
     return f'<table class="insight"><thead><tr><th>Date</th><th>Event, in the source\'s words</th></tr></thead>' \
            f"<tbody>{rows}</tbody></table>"
 
 
-def places_html(places: Sequence[Any], svg: str, outside: Sequence[Any] = ()) -> str:
-    """The map (our own SVG), what lies outside it, and every place with the sentences naming it."""
-    if not places:
+def places_html(places: Sequence[Any], svg: str, outside: Sequence[Any] = (), *, routes: Sequence[Any] = ()) -> str:
+    """The map (our own SVG), what lies outside it, the routes (``rag.insights.places.routes``: one
+    entry per origin and destination, ``#route-<slug>``, with every sentence stating it) and every
+    place with the sentences naming it."""
+    if not places and not routes:
         return '<div class="panel-empty">No places recognised in these articles.</div>'
     note = ""
     if outside:
         names = ", ".join(f'<a href="#place-{p.slug}">{esc(p.name)}</a>' for p in outside)
         note = f'<div class="map-note">Also named, outside this view: {names}</div>'
+    by_pair: dict[str, list[Any]] = {}
+    for r in routes:
+        by_pair.setdefault(r.slug, []).append(r)
+    trips, asked = [], '<span class="src">your question</span>'
+    for slug, group in by_pair.items():
+        quotes = "".join(f"<li>“{esc(r.sentence)}”<br>"
+                         f"{_source_line(r.title, r.published, r.start, r.end) if r.article_id else asked}</li>"
+                         for r in group)
+        trips.append(f'<div class="place-item route-item" id="route-{esc(slug)}"><div class="place-head"><b>'
+                     f'{esc(group[0].origin.name)} → {esc(group[0].destination.name)}</b> <span class="count">'
+                     f'{len(group)} sentence{"s" if len(group) != 1 else ""}</span></div><ul>{quotes}</ul></div>')
+    if trips:
+        links = ", ".join(f'<a href="#route-{esc(slug)}">{esc(g[0].origin.name)} → {esc(g[0].destination.name)}</a>'
+                          for slug, g in by_pair.items())
+        note += f'<div class="map-note">Routes: {links}</div>'
+    trip_list = f'<h4 id="routes">Routes ({len(trips)})</h4>{"".join(trips)}' if trips else ""
     items = []
     for p in places:
         n = len(p.mentions)
@@ -44,11 +63,13 @@ def places_html(places: Sequence[Any], svg: str, outside: Sequence[Any] = ()) ->
         items.append(f'<div class="place-item" id="place-{p.slug}"><div class="place-head"><b>{esc(p.name)}</b> '
                      f'<span class="src">{esc(p.kind)}, {esc(p.country)} · {p.lat:.2f}, {p.lon:.2f}</span> '
                      f'<span class="count">{n} mention{"s" if n != 1 else ""}</span></div><ul>{quotes}</ul></div>')
-    return f'<div class="map-box">{svg}</div>{note}<h4>Places ({len(places)})</h4>{"".join(items)}'
+    return f'<div class="map-box">{svg}</div>{note}{trip_list}<h4>Places ({len(places)})</h4>{"".join(items)}'
 
 
 def briefing_html(b: Any) -> str:
-    """The briefing: dated lines with badges that jump to the numbered sources below them."""
+    """The briefing: a heading per place group (``Briefing.groups``; none when no line has a place),
+    under it the dated lines, each with a small topic tag and badges that jump to the numbered
+    source cards below (title, date, source, link, the quote; no character offsets)."""
     notice = f'<div class="answer-note">{esc(b.notice)}</div>' if b.notice else ""
     if not b.lines:
         return notice or '<div class="panel-empty">Nothing to brief on yet.</div>'
@@ -62,12 +83,17 @@ def briefing_html(b: Any) -> str:
     def line_html(line: Any) -> str:
         dated = bool(line.when) and line.text.startswith(line.when)
         head, rest = (line.when, line.text[len(line.when):]) if dated else ("", line.text)
-        return f"<li>{f'<b>{esc(head)}</b>' if head else ''}{MARKER.sub(badge, esc(rest))}</li>"
+        topic = getattr(line, "topic", "other")
+        tag = f' <span class="tag topic">{esc(topic)}</span>' if topic and topic != "other" else ""
+        return f"<li>{f'<b>{esc(head)}</b>' if head else ''}{tag}{MARKER.sub(badge, esc(rest))}</li>"
 
-    lines = "".join(line_html(line) for line in b.lines)
+    groups = b.groups() if hasattr(b, "groups") else [("Other", list(b.lines))]
+    headed = any(name != "Other" for name, _ in groups)
+    lines = "".join((f'<h4 class="brief-group">{esc(name)}</h4>' if headed else "")
+                    + f'<ul class="brief-lines">{"".join(line_html(line) for line in members)}</ul>'
+                    for name, members in groups)
     sources = "".join(
         f'<div class="cite-card" id="brief-src-{c.number}"><div class="cite-head"><span class="cite-badge">'
         f'{c.number}</span><span class="cite-title">{esc(c.title)}</span></div>{meta(c.published, c.source, c.url)}'
-        f'<p>“<mark>{esc(c.quote)}</mark>”</p><div class="src">chars {c.start}–{c.end}</div></div>'
-        for c in b.citations)
-    return f'{head}{notice}<ul class="brief-lines">{lines}</ul><h4>Sources</h4>{sources}'
+        f'<p>“<mark>{esc(c.quote)}</mark>”</p></div>' for c in b.citations)
+    return f"{head}{notice}{lines}<h4>Sources</h4>{sources}"

@@ -17,7 +17,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.assistant import Assistant
+from rag.desk import Desk
 from rag.errors import BriefingError, InvalidQuestionError
 from rag.ui import render, render_insights
 from rag.ui.mapview import map_svg, outside_view
@@ -64,57 +64,77 @@ def _error(exc: Exception) -> str:
 
 
 class InsightTabs:
-    """Handlers of the three tabs around one assistant."""
+    """Handlers of the three tabs; each works in the page's chosen collection."""
 
-    def __init__(self, assistant: Assistant):
-        self.assistant = assistant
+    def __init__(self, desk: Desk):
+        self.desk = desk
+        self.exports = desk.settings.data_dir / "exports"
 
     def _text(self, value: str | None, label: str) -> str | None:
         """A filter box's text, spaces folded; None when blank; too long -> InvalidQuestionError."""
         text = " ".join((value or "").split())
-        limit = self.assistant.settings.max_question_chars
+        limit = self.desk.settings.max_question_chars
         if len(text) > limit:
             raise InvalidQuestionError(f"the {label} is {len(text):,} characters; the limit is {limit:,}")
         return text or None
 
-    def show_timeline(self, query: str, place: str, actor: str) -> tuple[Any, str]:
+    def show_timeline(self, query: str, place: str, actor: str, collection: str | None = None) -> tuple[Any, str]:
         from rag.insights.timeline import timeline, timeline_figure
 
         try:
-            events = timeline(self.assistant, query=self._text(query, "question"), place=self._text(place, "place"),
-                              actor=self._text(actor, "actor"))
+            events = timeline(self.desk.assistant(collection or None), query=self._text(query, "question"),
+                              place=self._text(place, "place"), actor=self._text(actor, "actor"))
         except Exception as exc:
             return None, _error(exc)
         return timeline_figure(events), render_insights.timeline_html(events)
 
-    def show_map(self, question: str) -> str:
-        from rag.insights.places import places, places_for
+    def show_map(self, question: str, collection: str | None = None) -> str:
+        from rag.insights.places import places, places_for, routes
 
         try:
+            assistant = self.desk.assistant(collection or None)
             q = self._text(question, "question")
-            found = [p.place for p in places_for(self.assistant, q)] if q else places(self.assistant)
-            return render_insights.places_html(found, map_svg(found), outside_view(found))
+            found = [p.place for p in places_for(assistant, q)] if q else places(assistant)
+            paths = routes(assistant, q)  # "from X to Y" in the question or the sources: drawn as arrows
+            return render_insights.places_html(found, map_svg(found, routes=paths),
+                                               outside_view(found, routes=paths), routes=paths)
         except Exception as exc:
             return _error(exc)
 
-    def write_brief(self, since: str, place: str) -> str:
+    def write_brief(self, since: str, place: str, collection: str | None = None) -> tuple[str, Any, Any]:
+        """(the briefing's HTML, its Markdown file, its Word file) for the download buttons."""
         from rag.insights.briefing import brief
+        from rag.insights.export import briefing_markdown
+        from rag.insights.export_docx import briefing_docx
         from rag.ui.input import parse_day
 
+        off = gr.DownloadButton(value=None, interactive=False)
         try:
+            name = collection or self.desk.home
             day = parse_day(since, "“since”")
-            return render_insights.briefing_html(brief(self.assistant, since=day, place=self._text(place, "place")))
+            b = brief(self.desk.assistant(name), since=day, place=self._text(place, "place"))
         except Exception as exc:
-            return _error(exc)
+            return _error(exc), off, off
+        if not b.lines:
+            return render_insights.briefing_html(b), off, off
+        self.exports.mkdir(parents=True, exist_ok=True)
+        title = f"Situation briefing: {name}"
+        md = self.exports / f"{name}-briefing.md"
+        md.write_text(briefing_markdown(b, title=title, collection=name), encoding="utf-8")
+        docx = briefing_docx(b, self.exports / f"{name}-briefing.docx", title=title, collection=name)
+        return (render_insights.briefing_html(b), gr.DownloadButton(value=str(md), interactive=True),
+                gr.DownloadButton(value=str(docx), interactive=True))
 
 
-def build_tabs(assistant: Assistant) -> None:
-    """Add the Timeline, Map and Briefing tabs; call inside ``gr.Tabs()``."""
-    tabs = InsightTabs(assistant)
+def build_tabs(desk: Desk, collection: gr.Dropdown) -> list[gr.components.Component]:
+    """Add the Timeline, Map and Briefing tabs (call inside ``gr.Tabs()``); returns their output
+    components, which a change of collection clears."""
+    tabs = InsightTabs(desk)
     private = "private"
     with gr.Tab("Timeline", id="timeline") as timeline_tab:
-        gr.Markdown("Dated events in the indexed articles, in date order, each in its source's words and cited. "
-                    "Filter by place or actor (text in the sentence), or by a question (the passages it retrieves).")
+        gr.Markdown("Dated events in the collection's articles, in date order, each in its source's words and "
+                    "cited. Filter by place or actor (text in the sentence), or by a question (the passages it "
+                    "retrieves).")
         with gr.Row(equal_height=True):
             query = gr.Textbox(show_label=False, placeholder="Only events in the passages about… (a question, "
                                "optional)", scale=3, elem_id="tl-query")
@@ -132,18 +152,23 @@ def build_tabs(assistant: Assistant) -> None:
             draw = gr.Button("Show map", variant="primary", scale=1, elem_id="map-btn")
         map_html = gr.HTML("", elem_id="place-map", css_template=CSS, js_on_load=None)
     with gr.Tab("Briefing", id="briefing"):
-        gr.Markdown("A short situation summary of what the sources say: key developments with dates and numbers, "
-                    "newest first, every line cited.")
+        gr.Markdown("A short situation summary of what the collection's sources say: casualties, displacement, "
+                    "territory and access first, grouped by place, every line dated and cited.")
         with gr.Row(equal_height=True):
             since = gr.Textbox(show_label=False, placeholder="Since YYYY-MM-DD (optional)", scale=1,
                                elem_id="brief-since")
             brief_place = gr.Textbox(show_label=False, placeholder="Place (optional)", scale=1, elem_id="brief-place")
             write = gr.Button("Write briefing", variant="primary", scale=1, elem_id="brief-btn")
+        with gr.Row(elem_id="brief-export"):
+            brief_md = gr.DownloadButton("Briefing as Markdown", value=None, interactive=False, size="sm",
+                                         elem_id="brief-md")
+            brief_docx = gr.DownloadButton("Briefing as Word", value=None, interactive=False, size="sm",
+                                           elem_id="brief-docx")
         briefing = gr.HTML("", elem_id="briefing", css_template=CSS, js_on_load=None)
-    timeline_inputs = [query, place, actor]
     gr.on([timeline_tab.select, show.click, query.submit, place.submit, actor.submit], tabs.show_timeline,
-          inputs=timeline_inputs, outputs=[chart, events], api_visibility=private)
-    gr.on([map_tab.select, draw.click, question.submit], tabs.show_map, inputs=[question], outputs=[map_html],
-          api_visibility=private)
-    gr.on([write.click, since.submit, brief_place.submit], tabs.write_brief, inputs=[since, brief_place],
-          outputs=[briefing], api_visibility=private)
+          inputs=[query, place, actor, collection], outputs=[chart, events], api_visibility=private)
+    gr.on([map_tab.select, draw.click, question.submit], tabs.show_map, inputs=[question, collection],
+          outputs=[map_html], api_visibility=private)
+    gr.on([write.click, since.submit, brief_place.submit], tabs.write_brief, inputs=[since, brief_place, collection],
+          outputs=[briefing, brief_md, brief_docx], api_visibility=private)
+    return [chart, events, map_html, briefing, brief_md, brief_docx]
