@@ -183,3 +183,25 @@ def hand_fit(assistant):
 
     shared = assistant._shared_embeddings or assistant.warm_up().embeddings
     return Assistant(assistant.settings.model_copy(update={"answer_scorer": False}), embeddings=shared)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, once per browser-test module; skipped when it
+    is missing, unless BRIEFING_REQUIRE_BROWSER=1 (then it fails)."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
+        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()

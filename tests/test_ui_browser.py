@@ -5,7 +5,6 @@ Skipped when Chromium is missing, unless BRIEFING_REQUIRE_BROWSER=1 (then it fai
 
 from __future__ import annotations
 
-import os
 import socket
 from pathlib import Path
 
@@ -15,9 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]  # Chromium and the app sta
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 XSS_TITLE = 'Veltria harbour idle <img src=x onerror="window.__xss=5">'
 XSS_TEXT = """The harbour office of Veltria said 312 fishing boats stayed idle on Monday because of the fuel \
 shortage. <script>window.__xss=1</script> <img src=x onerror="window.__xss=2"> <svg onload="alert('xss')"></svg>
@@ -30,21 +26,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ the phone layout, follow-ups. Screenshots of each go to test-artifacts/desk-*.pn
 from __future__ import annotations
 
 import json
-import os
 import time
 from itertools import cycle
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .test_ui_browser import ARGS, ARTIFACTS, CHROMIUM, ROOT, free_port
+from .test_ui_browser import ARTIFACTS, ROOT, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,21 +22,6 @@ DESK = ROOT / "tests" / "data" / "desk"
 LONG_URL = ("https://reliefweb.example.org/report/velmora/kessel-ford-market-shelling-humanitarian-coordinator-"
             "statement-on-civilian-casualties-and-access-for-ambulances-2-may-2024")
 DESKTOP, PHONE = {"width": 1440, "height": 900}, {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install -y chromium)"
-        if os.environ.get("BRIEFING_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Slow:
@@ -56,7 +40,7 @@ class Slow:
                     yield chunk
 
         sentence = "The convoy left without air support due to a lack of flight clearance [@flight clearance]."
-        model = SlowScripted(messages=cycle([AIMessage(content=" ".join([sentence] * 10))]))
+        model = SlowScripted(messages=cycle([AIMessage(content=" ".join([sentence] * 20))]))
         model.seen = []
         return model
 
@@ -355,10 +339,12 @@ def test_stop_ends_a_streaming_answer(page):
     expect(stop).to_be_visible(timeout=30_000)
     expect(page.locator("#ask-btn")).to_be_hidden()
     expect(page.locator("#chat .answer.pending")).to_contain_text("flight clearance", timeout=30_000)
-    shoot(page, "streaming")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-streaming-1440.png"))  # one quick shot: the answer is streaming
     stop.click()
     stopped = page.locator("#chat .answer.stopped")
     expect(stopped).to_contain_text("Stopped")
+    shoot(page, "stopped")
     expect(page.locator("#ask-btn")).to_be_visible()
     expect(stop).to_be_hidden()
     before = stopped.inner_text()
