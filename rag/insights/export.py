@@ -30,9 +30,13 @@ from rag.models import Answer, Citation, format_date
 if TYPE_CHECKING:
     from rag.insights.briefing import Briefing, BriefLine
 
+# failure class: an app's per-answer numbers ("[1]", "[1, 2]") clashing in a document's one reference list
 MARKER = re.compile(r"(\s*)\[(\d+(?:\s*,\s*\d+)*)\]")
+# failure class: a title or quote whose "*", "_" or "[" turns into emphasis or a link in the pasted Markdown
 _SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
-_BULLET = re.compile(r"^[-*+]\s+")
+# failure class: an answer's own "- " bullets escaped into "\-" text
+BULLET = re.compile(r"^[-*+]\s+")
+# failure class: a "javascript:" or relative address made a clickable link in the document
 _SCHEME = re.compile(r"^(?:https?://|ftp://|mailto:)\S", re.I)
 NEAREST_LABEL = "Nearest passages (they do not answer the question; nothing is cited from them)"
 OTHER_GROUP = "Other"
@@ -143,7 +147,7 @@ def _body(text: str, numbers: Mapping[int, int]) -> str:
     lines = []
     for raw in text.strip().splitlines():
         line = raw.strip()
-        if bullet := _BULLET.match(line):
+        if bullet := BULLET.match(line):
             lines.append("- " + _guard_start(rewrite_markers(line[bullet.end():], numbers).strip()))
         else:
             lines.append(_guard_start(rewrite_markers(line, numbers).strip()))

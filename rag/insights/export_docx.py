@@ -28,6 +28,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from rag.insights.export import (
+    BULLET,
     NEAREST_LABEL,
     References,
     line_text,
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from rag.insights.briefing import Briefing
 
 Target = str | os.PathLike[str] | IO[bytes] | None
+# failure class: control characters in an article, which Word's XML cannot hold (python-docx raises)
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BULLET = re.compile(r"^[-*+]\s+")
 _LINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
 
 
@@ -118,7 +119,7 @@ def _answer(doc: Document, answer: Answer, refs: References, nearest: int) -> No
         line = raw.strip()
         if not line:
             continue
-        if bullet := _BULLET.match(line):
+        if bullet := BULLET.match(line):
             doc.add_paragraph(rewrite_markers(line[bullet.end():], numbers, clean).strip(), style="List Bullet")
         else:
             doc.add_paragraph(rewrite_markers(line, numbers, clean).strip())
