@@ -1,5 +1,5 @@
 """The UI in a real headless Chromium (Debian's /usr/bin/chromium through Playwright): ask,
-see the cited passage highlighted, add files, and check that article markup never runs.
+see the cited passage highlighted, and check that article markup never runs.
 
 Skipped when Chromium is missing, unless BRIEFING_REQUIRE_BROWSER=1 (then it fails)."""
 
@@ -147,30 +147,6 @@ def test_filters_and_abstention(page):
     expect(page.locator("#sources details.turn")).to_have_count(2)  # earlier answers folded
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-abstain.png"), full_page=True)
-
-
-def test_upload_from_the_ui_reports_each_file(page, tmp_path):
-    from playwright.sync_api import expect
-
-    good = tmp_path / "dunmore-clinic.txt"
-    good.write_text("Dunmore clinic reopens\n\n2024-05-06\n\nThe Dunmore clinic reopened on Monday with "
-                    "14 nurses, the health ministry said.")
-    bad = tmp_path / "weird name.docx"
-    bad.write_bytes(b"PK\x03\x04 not supported")
-    page.get_by_role("tab", name="Articles").click()
-    page.locator("#upload input[type=file]").set_input_files([str(good), str(bad)])
-    expect(page.locator("#upload tbody tr")).to_have_count(2)  # both uploaded to the server
-    page.click("#add-files")
-    status = page.locator("#ingest-status")
-    expect(status).to_contain_text("1/2 dunmore-clinic.txt: added, 1 passage written", timeout=30_000)
-    expect(status).to_contain_text("2/2 weird name.docx: unsupported file type .docx")
-    expect(page.locator("#article-list")).to_contain_text("Dunmore clinic reopens")
-    page.locator("#remove-article input").click()
-    page.get_by_role("option", name="Dunmore clinic reopens (2024-05-06)").click()
-    page.click("#remove-btn")
-    page.click("#confirm-yes")  # removal asks first (tests/test_ui_desk.py)
-    expect(status).to_contain_text("Removed “Dunmore clinic reopens”")
-    expect(page.locator("#article-list")).not_to_contain_text("Dunmore clinic")
 
 
 def test_article_markup_is_shown_as_text_and_never_runs(page, ui_assistant, app_url):
