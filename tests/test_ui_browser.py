@@ -68,8 +68,8 @@ def ask(page, question: str) -> None:
     before = answers.count()
     page.fill("#question textarea", question)
     page.click("#ask-btn")
-    expect(answers).to_have_count(before + 1, timeout=30_000)
-    expect(page.locator("#stop-btn")).to_be_hidden(timeout=30_000)
+    expect(answers).to_have_count(before + 1, timeout=60_000)
+    expect(page.locator("#stop-btn")).to_be_hidden(timeout=30_000)  # the answer is finished
 
 
 def test_answer_links_to_the_highlighted_sentence(page):

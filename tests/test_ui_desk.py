@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .test_ui_browser import ARTIFACTS, ROOT, free_port
+from .test_ui_browser import ARTIFACTS, ROOT, ask, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -109,17 +109,6 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=str(ARTIFACTS / f"desk-{name}-{PHONE['width']}.png"), full_page=True)
         page.set_viewport_size(size)
         page.wait_for_timeout(300)
-
-
-def ask(page, question: str) -> None:
-    from playwright.sync_api import expect
-
-    answers = page.locator("#chat .answer:not(.pending)")
-    before = answers.count()
-    page.fill("#question textarea", question)
-    page.click("#ask-btn")
-    expect(answers).to_have_count(before + 1, timeout=60_000)
-    expect(page.locator("#stop-btn")).to_be_hidden(timeout=30_000)
 
 
 def choose(page, dropdown: str, option: str) -> None:
