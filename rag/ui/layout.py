@@ -115,7 +115,9 @@ def build_app(assistant: Assistant | Desk, settings: Settings | None = None) -> 
         def chat_files(done: list, name: str) -> tuple:
             return files_ready(*ui.chat_files(done, name))
 
-        asks = [gr.on(trigger, fn, inputs=inputs, outputs=chat_out, api_visibility=private)
+        # always_last: a question asked while the previous answer's stream is closing is queued, not
+        # dropped (Gradio's default "once" ignored it: bench/first_use.py lost one in two runs)
+        asks = [gr.on(trigger, fn, inputs=inputs, outputs=chat_out, api_visibility=private, trigger_mode="always_last")
                 for trigger, fn, inputs in (([question.submit, ask_btn.click], ui.respond, [question, *chat_in]),
                                             ([chat.example_select], ui.run_example, chat_in))]
         for asked in asks:
