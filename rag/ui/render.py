@@ -224,15 +224,24 @@ def user_html(question: str) -> str:
     return f'<div class="question">{esc(question)}</div>'
 
 
+_PENDING = ('<div class="answer pending">', "</div>")
+_SEARCHING = "Searching the articles…"
+
+
 def pending_html(partial: str = "") -> str:
-    return f'<div class="answer pending">{esc(partial) if partial else "Searching the articles…"}</div>'
+    return f"{_PENDING[0]}{esc(partial) if partial else _SEARCHING}{_PENDING[1]}"
 
 
 def stopped_html(pending: str) -> str:
-    """A streaming answer the user stopped: what had arrived, then a note (no citations: unchecked)."""
-    # our own pending_html markup around the escaped text (failure class: tags copied into the stopped note)
-    partial = re.sub(r"<[^>]+>", "", pending).replace("Searching the articles…", "").strip()
-    shown = f"{partial} …" if partial else ""  # already escaped: it comes from pending_html
+    """A streaming answer the user stopped: what had arrived (``pending_html``'s text, read back from
+    the browser and escaped again), then a note (no citations: it was never checked).
+
+    >>> stopped_html(pending_html("The convoy <b>left"))[:52]
+    '<div class="answer stopped">The convoy &lt;b&gt;left'
+    """
+    inner = pending.removeprefix(_PENDING[0]).removesuffix(_PENDING[1])
+    partial = "" if inner == _SEARCHING else html.unescape(inner.replace("<br>", "\n")).strip()
+    shown = f"{esc(partial)} …" if partial else ""
     return (f'<div class="answer stopped">{shown}<div class="answer-note">Stopped. Ask again for the whole '
             "answer with its sources.</div></div>")
 
