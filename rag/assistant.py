@@ -85,10 +85,14 @@ class Assistant:
             return self
 
     # ---- ingest ---------------------------------------------------------------------------
-    def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None) -> IngestReport:
+    def ingest(self, paths: Sequence[str | Path], progress: Progress | None = None, *,
+               refresh: bool = True) -> IngestReport:
+        """``refresh=False`` leaves the BM25 rebuild to the next question (it sees the store changed):
+        for a caller ingesting file by file, which refreshes on its last one."""
         self.warm_up()
         report = self.ingestor.ingest_paths(paths, progress)
-        self.retriever.refresh(force=True)
+        if refresh:
+            self.retriever.refresh(force=True)
         return report
 
     def ingest_text(self, text: str, *, title: str, published: str | date | None = None,

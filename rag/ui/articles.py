@@ -91,7 +91,7 @@ class ArticlesUI:
             if progress:
                 progress((i - 1, len(staged)), desc=f"file {i} of {len(staged)}: {path.name} "
                                                      f"({written} passages written so far)")
-            report = assistant.ingest([path])
+            report = assistant.ingest([path], refresh=i == len(staged))  # BM25 rebuilt once, at the end
             for key in ("added", "unchanged", "replaced", "chunks_added"):
                 result[key] += getattr(report, key)
             result["article_ids"] += list(report.article_ids)
