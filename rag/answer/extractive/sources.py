@@ -16,6 +16,7 @@ from rag.answer.extractive.ranker import probability
 from rag.nlp.dates import has_temporal
 from rag.nlp.numbers import number_before, remainder
 from rag.nlp.similarity import near_duplicate, shingles
+from rag.nlp.text import tokens
 from rag.query.question import Question
 
 ANCHORED = re.compile(r"^(?:when|by the time|once|as)\b[^,?]{3,80},", re.I)  # "When the convoy got through, ..."
@@ -53,11 +54,22 @@ def other_sources(q: Question, best: Candidate, cands: Sequence[Candidate], floo
         if len(out) + 1 >= limit or probability(c.score) < probability(best.score) - margin:
             break
         if (c.chunk.article_id in articles or probability(c.score) < floor or not c.covered >= best.covered
-                or any(overlap(c, x) or _copy(c.text, x.text) for x in (best, *out))):
+                or _another_of_a_series(q, c) or any(overlap(c, x) or _copy(c.text, x.text) for x in (best, *out))):
             continue
         out.append(c)
         articles.add(c.chunk.article_id)
     return out
+
+
+_ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth", "last", "latest", "final"})
+
+
+def _another_of_a_series(q: Question, c: Candidate) -> bool:
+    """The question asks for one of a series ("the first aid convoy") and the sentence names
+    another of it ("a second and larger aid convoy"): another event, not another source."""
+    asked = {t.lower() for t in tokens(q.text)} & _ORDINALS
+    said = {t.lower() for t in tokens(c.text)} & _ORDINALS
+    return bool(asked) and bool(said) and not asked & said
 
 
 def _copy(a: str, b: str) -> bool:
