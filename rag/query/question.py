@@ -27,10 +27,13 @@ _TYPES: tuple[tuple[str, str], ...] = (
     ("why", r"^(why|for what reason|what (caused|led to|prompted|drove))\b"),
     ("how", r"^how (did|was|were|do|does|is|are|has|have|had)\b"),
 )
-_COMPARES = re.compile(r"\bby how much\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger)\b"
+_COMPARES = re.compile(r"\bby how (?:much|many)\b|\bhow much (?:higher|lower|more|less|bigger|smaller|larger)\b"
                        r"|\b(?:difference|change|increase|rise|jump|drop|fall) (?:in \w+ )?between\b"
                        r"|\bhow (?:big|large|steep|sharp|much) (?:was|is|has been) the (?:drop|fall|rise|increase|"
                        r"decline|jump|decrease|change)\b", re.I)
+# the other side of a count the sources give: "how many were hurt rather than killed" (train h2-014,
+# h3-081), "were outside Borno" / "outside the north-east" (h7-024, h7-026), "spared" (dev h4-021)
+COMPLEMENT = re.compile(r"\b(?:rather than|other than|apart from|besides|excluding|outside|spared|but not)\b", re.I)
 _REMAINDER = re.compile(r"\b(remain|remaining|left|still|rest|yet to|outstanding|have to|has to|how many more)\b", re.I)
 _DEFINE = re.compile(r"^(?:[Ww]ho|[Ww]hat) (?:is|are|was|were) (the )?(?![^?]*['’]s [a-z])[A-Z][\w'’ -]*\??$|\bstand for\b|"
                      r"\bwhat does [A-Z]\w* mean\b|\bfull name\b|\bshort for\b|\bacronym\b|\babbreviation\b")
@@ -58,6 +61,7 @@ class Question:
     define: bool  # asks what or who a name is: "Who is X?", "What does X stand for?"
     anaphoric: bool
     compares: bool = False  # "by how much did it rise between ...": two reports' figures of one count
+    complement: bool = False  # "hurt rather than killed", "outside Borno": the rest of a whole the sources split
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -114,7 +118,10 @@ def analyse(text: str) -> Question:
     t = text.strip()
     low = t.lower()
     # "In mid-March, how many ..." / "At the end of March, who ...": type the main clause
-    main = re.sub(r"^[^,?]{1,50},\s*(?=(how|who|what|when|where|why|which)\b)", "", low)
+    # and "Of the lab samples tested for cholera in Yemen since January 2019, how many ..." (dev h4-016,
+    # train h2-016, h7-024: a long "of the X" lead once typed these counts as factoids)
+    main = re.sub(r"^(?:[^,?]{1,50}|of (?:the|its|their) [^,?]{1,110}),\s*(?=(how|who|what|when|where|why|which)\b)",
+                  "", low)
     # "Roughly how many ...", "In how many countries ...": the count is still the question
     main = re.sub(r"^(?:(?:and|so|but|roughly|approximately|about|around|exactly|precisely|overall|altogether)\s+)?"
                   r"(?:(?:in|at|on|from|to|for|across|by|with|among|of|between)\s+)?(?=how (?:many|much)\b)", "", main)
@@ -125,5 +132,6 @@ def analyse(text: str) -> Question:
                     names=_names(t), define=bool(_DEFINE.search(t)), remainder=bool(_REMAINDER.search(t)) and qtype == "numeric",
                     negated=bool(NEGATION.search(t)) and qtype == "numeric",
                     compares=bool(_COMPARES.search(t)) and qtype == "numeric",
+                    complement=bool(COMPLEMENT.search(t)) and qtype == "numeric",
                     anaphoric=bool(_ANAPHORA.search(t)) or len(content_terms(t)) <= 1
                     or (bool(re.search(r"\b(its|their|his|her)\b", low)) and not _names(t)))

@@ -26,6 +26,7 @@ from rag.answer.extractive.answer_types import listed, numbers_in, same_verb
 from rag.answer.extractive.candidate import Candidate
 from rag.answer.extractive.derive import Derived, add_up, checked, derive, difference, overlap, reading_order
 from rag.answer.extractive.gates import gate, stems_of
+from rag.answer.extractive.parts import rest_of_whole
 from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
 from rag.answer.extractive.sources import ANCHORED, earlier_figure, other_sources, several
 from rag.answer.scorer.model import AnswerScorer
@@ -194,7 +195,7 @@ class ExtractiveAnswerer:
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
             derivation = (checked(difference(q, cands[:8])) or checked(derive(q, cands[:3]))
-                          or checked(add_up(q, cands[:6])))
+                          or checked(rest_of_whole(q, cands[:3])) or checked(add_up(q, cands[:6])))
             if derivation:
                 steps.append(f"derived: {derivation[0].expression}")
         if reason is None and derivation is None and self.gates and self.scorer is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.models import Chunk
+from rag.nlp.numbers import Derivation
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,6 @@ class Candidate:
     score: float = 0.0
     covered: frozenset[str] = frozenset()
     features: dict[str, float] | None = None
+
+
+Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import date
 
 from rag.answer.extractive.answer_types import predicate
-from rag.answer.extractive.candidate import Candidate
+from rag.answer.extractive.candidate import Candidate, Derived
+from rag.answer.extractive.parts import months_agree, stated_change
 from rag.nlp.dates import ELAPSED, elapsed, find_dates
 from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import (
@@ -30,11 +31,11 @@ from rag.nlp.numbers import (
     to_number,
 )
 from rag.nlp.parse import counted, parse
+from rag.nlp.relations import in_date
 from rag.nlp.text import STOPWORDS, sentence_spans, tokens
 from rag.query.question import Question
 
 _TO_DO = re.compile(r"\b(?:still|yet)\s+(?:\w+\s+)?to\b|\bhow many more\b|\bleft to\b|\bremain to be\b", re.I)
-Derived = tuple[Derivation, tuple[Candidate, ...]]  # a derived figure and the sentences holding its operands
 _SUM = re.compile(r"\b(?:altogether|in total|in all|combined|all told|together|between them)\b"
                   r"|\b(?:two|both|three|four)\b.*\b(?:total|sum)\b", re.I)
 _HOW_MANY_PARTS = {"two": 2, "both": 2, "three": 3, "four": 4}
@@ -154,7 +155,7 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     generic = {word_key(w) for w in _NOT_CONCEPT} | names
     concept = {t for t in q.terms if t not in generic} or {t for t in q.terms if t in names}
     for c in top[:3]:  # one sentence that gives both: "imports fell from 42,000 tonnes in April to 6,500"
-        stated = from_to(c.text)
+        stated = (from_to(c.text) if months_agree(q, c) else None) or stated_change(q, c)
         if stated and concept & {word_key(t) for t in tokens(c.text)}:
             return stated, (c,)
     figures = []
@@ -249,8 +250,8 @@ def checked(found: Derived | None) -> Derived | None:
         for doc in docs:
             token = next((t for t in doc if t.text == figure.split()[0]), None)
             if token is not None:
-                if token.ent_type_ in ("DATE", "TIME"):
-                    return None
+                if token.ent_type_ == "TIME" or (token.ent_type_ == "DATE" and in_date(token)):
+                    return None  # a day or a year; not every figure spaCy tags DATE ("since January 2019, 3264")
                 seen = counted(doc, figure)
                 noun_pos = next((t.pos_ for t in doc if t.lemma_.lower() == (seen or ("", ""))[0]), "")
                 if seen and noun_pos not in ("NOUN", "PROPN", "NUM"):
