@@ -78,6 +78,21 @@ def test_counted_figures_and_bindings():
     assert figures.bindings("Chad had received 4,858 refugees.", src) is None
 
 
+@pytest.mark.parametrize(("claim", "flagged"), [
+    ("Chad had received 4,891 people fleeing CAR.", True),  # a second name with no figure lists nothing
+    ("Chad had received 4,858 people fleeing CAR.", False),
+    ("Al Hudaydah recorded 41,094 suspected cases.", True),  # spaCy tags "(41094)" DATE
+    ("Al Hudaydah recorded 34,814 suspected cases.", False),
+    ("Cameroon took in 4,891 and Chad 4,858 people.", False),  # a claim that lists them pairs them itself
+])
+def test_a_figure_of_a_bracketed_list_belongs_to_the_name_before_it(claim, flagged):
+    src = [chunk("Over 84,000 individuals are thought to have fled CAR into Cameroon (4,891), Chad (4,858) and "
+                 "the Republic of Congo (388)."),
+           chunk("The governorates reporting the most suspected cases are Amanat Al Asimah (55065), "
+                 "Sana'a (41094), Al Hudaydah (34814) and Ibb (31725).")]
+    assert bool(figures.bindings(claim, src)) is flagged
+
+
 def test_echo_and_names_at_the_start():
     src = [chunk("Cholera cases declined in May.", title="Outbreak update")]
     shown = prompted(load_prompts(SHIPPED), ABSTAIN_PHRASE)

@@ -6,6 +6,7 @@ name of a list given to another. Examples are rows of the claim benchmark's dev 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -25,6 +26,8 @@ OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return
                                             "destroy", "damage", "register", "relocate"))
 _UNITS = frozenset({"million", "billion", "thousand", "hundred", "percent", "cent", "%", "per", "dollar", "usd",
                     "us$", "$", "time", "fold"})
+_BIG_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+|\d{5,}")
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’.-]*(?:\s+(?:(?:of|de|du|al|el)\s+)?[A-Z][\w'’.-]*)*)\s*$")
 _GROUP_NOUNS = frozenset({"people", "person", "individual"})  # "people" may stand for any group of people
 _HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "refugee", "child", "woman", "man",
                                "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim"}
@@ -114,7 +117,9 @@ def _places_and_figures(doc: Any) -> tuple[list[tuple[str, int, int]], list[tupl
     """(name key, start, end) of the named entities and (figure key, start, end) of the figures of
     a parsed sentence (not those of a date: "10 April 2018")."""
     names = [(match_key(e.text), e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_ENTS]
-    days = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    # spaCy tags a bracketed count "Sana'a (41094)" DATE; a figure of five digits or more is none
+    days = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
+            and not _BIG_FIGURE.fullmatch(e.text)]
     figures = [(match_key(m.group(1)), m.start(), m.end()) for m in NUMBER.finditer(doc.text)
                if any(ch.isdigit() for ch in m.group(1)) and not any(a <= m.start() < b for a, b in days)]
     return names, figures
@@ -128,31 +133,70 @@ def _nearest(items: Sequence[tuple[str, int, int]], span: tuple[int, int]) -> st
     return min(items, key=gap)[0] if items else None
 
 
+def _in_brackets_after(text: str, start: int) -> bool:
+    """The figure at ``start`` is the first thing in a bracket ("Chad (4,858)", "the DRC (an
+    estimated 74,179)"): the bracket belongs to what comes before it."""
+    opened = text.rfind("(", 0, start)
+    return opened >= 0 and start - opened <= 20 and ")" not in text[opened:start] and not any(
+        ch.isdigit() for ch in text[opened:start])
+
+
+def _owner(names: Sequence[tuple[str, int, int]], fig: tuple[int, int], text: str) -> str | None:
+    """The name a figure belongs to: in a list "Cameroon (4,891), Chad (4,858)" the one before its
+    bracket, else the nearest."""
+    if _in_brackets_after(text, fig[0]):  # the capitalised words before the bracket, tagged or not
+        m = _NAME_BEFORE.search(text[:text.rfind("(", 0, fig[0])])
+        return match_key(m.group(1)) if m else None
+    return _nearest(names, fig)
+
+
+def _figure_of(figs: Sequence[tuple[str, int, int]], name: tuple[int, int], text: str) -> str | None:
+    """The figure a name has: the one its bracket opens with ("Al Hudaydah (34814)"), else the nearest."""
+    for f, a, _ in figs:
+        if a > name[1] and _in_brackets_after(text, a) and text.rfind("(", 0, a) >= name[1] \
+                and not text[name[1]:text.rfind("(", 0, a)].strip():
+            return f
+    return _nearest(figs, name)
+
+
+def _claimed(names: Sequence[tuple[str, int, int]], fig: tuple[int, int], claim: str) -> str | None:
+    """The name a claim gives a figure to: the last before it in its clause ("Sana'a with 41,094",
+    "Chad had received 4,891"), else the nearest."""
+    before = [n for n in names if n[2] <= fig[0]]
+    same_clause = [n for n in before if not any(p in claim[n[2]:fig[0]] for p in ",;")]
+    return max(same_clause or before, key=lambda n: n[2])[0] if before else _nearest(names, fig)
+
+
 def _same_name(a: str | None, b: str | None) -> bool:
     return bool(a and b) and (a in b or b in a)  # type: ignore[operator]
 
 
 def bindings(claim: str, cited: Sequence[Chunk]) -> str | None:
-    """A figure of the source given to another name of the same list: the claim pairs a figure
-    with the name nearest it ("Chad had received 4,891"), while in the cited sentence that holds
+    """A figure of the source given to another name of the same list: the claim gives a figure to
+    the name before it ("Chad had received 4,891"; the nearest when none is), while in the cited sentence that holds
     both, the figure sits by another name and the claim's name by another figure ("Cameroon
-    (4,891), Chad (4,858)"). Dev rows A-041, A-064, B-039, B-041, B-042 (three texts)."""
+    (4,891), Chad (4,858)"; the name before a figure's bracket owns it). Dev rows A-041, A-064,
+    B-039, B-041, B-042 (three texts)."""
     c_names, c_figs = _places_and_figures(parse([claim])[0])
     if not c_names or not c_figs:
         return None
     sentences = [c.text[a:b] for c in cited for a, b in sentence_spans(c.text)]
-    for fig, start, end in c_figs:
-        name = _nearest(c_names, (start, end))
+    given = [_claimed(c_names, (a, b), claim) for _, a, b in c_figs]
+    if len(set(given)) < len(given):
+        return None  # one name given several figures: names the parse missed ("Sana'a with 41,094")
+    for (fig, _, _), name in zip(c_figs, given, strict=True):
         for doc in parse([s for s in sentences if fig in match_key(s)]):
             names, figs = _places_and_figures(doc)
             mine = [(a, b) for f, a, b in figs if f == fig]
             theirs = [(a, b) for n, a, b in names if _same_name(n, name)]
-            listed = {n for n, _, _ in c_names if any(_same_name(n, m) for m, _, _ in names)}
+            # a claim that gives several of them each its own figure pairs them its own way; a name
+            # with no figure of its own ("people fleeing CAR") lists nothing
+            listed = {n for n in given if n and any(_same_name(n, m) for m, _, _ in names)}
             if not mine or not theirs or len(names) < 2 or len(figs) < 2 or len(listed) > 1:
-                continue  # a claim that lists several of them pairs them its own way
-            owner = _nearest(names, mine[0])
-            own_figure = _nearest(figs, theirs[0])
-            if not _same_name(owner, name) and own_figure != fig:
+                continue
+            owner = _owner(names, mine[0], doc.text)
+            own_figure = _figure_of(figs, theirs[0], doc.text)
+            if owner is not None and not _same_name(owner, name) and own_figure != fig:
                 return f"in the source {fig} is the figure of {owner}, and {name}'s is {own_figure}"
     return None
 
