@@ -17,6 +17,7 @@ from rag.nlp.dates import find_dates
 from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import NUMBER
 from rag.nlp.parse import counted_noun, governing_verb, parse
+from rag.nlp.relations import in_date
 from rag.nlp.text import match_key, sentence_spans
 
 # the outcomes of a count that are never each other (compared by ``word_key``, so "died" is "killed"
@@ -26,7 +27,6 @@ OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return
                                             "destroy", "damage", "register", "relocate"))
 _UNITS = frozenset({"million", "billion", "thousand", "hundred", "percent", "cent", "%", "per", "dollar", "usd",
                     "us$", "$", "time", "fold"})
-_BIG_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+|\d{5,}")
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’.-]*(?:\s+(?:(?:of|de|du|al|el)\s+)?[A-Z][\w'’.-]*)*)\s*$")
 _GROUP_NOUNS = frozenset({"people", "person", "individual"})  # "people" may stand for any group of people
 _HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "refugee", "child", "woman", "man",
@@ -117,9 +117,10 @@ def _places_and_figures(doc: Any) -> tuple[list[tuple[str, int, int]], list[tupl
     """(name key, start, end) of the named entities and (figure key, start, end) of the figures of
     a parsed sentence (not those of a date: "10 April 2018")."""
     names = [(match_key(e.text), e.start_char, e.end_char) for e in doc.ents if e.label_ in NAME_ENTS]
-    # spaCy tags a bracketed count "Sana'a (41094)" DATE; a figure of five digits or more is none
+    # spaCy tags a bracketed count "Sana'a (41094)" DATE: a bare number that is not a year or a day
+    # of a month is not a date
     days = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")
-            and not _BIG_FIGURE.fullmatch(e.text)]
+            and not all(t.like_num and not in_date(t) for t in e)]
     figures = [(match_key(m.group(1)), m.start(), m.end()) for m in NUMBER.finditer(doc.text)
                if any(ch.isdigit() for ch in m.group(1)) and not any(a <= m.start() < b for a, b in days)]
     return names, figures
@@ -133,19 +134,21 @@ def _nearest(items: Sequence[tuple[str, int, int]], span: tuple[int, int]) -> st
     return min(items, key=gap)[0] if items else None
 
 
-def _in_brackets_after(text: str, start: int) -> bool:
-    """The figure at ``start`` is the first thing in a bracket ("Chad (4,858)", "the DRC (an
-    estimated 74,179)"): the bracket belongs to what comes before it."""
+def _bracket(text: str, start: int) -> int | None:
+    """Where the bracket opens that the figure at ``start`` is the first thing in ("Chad (4,858)",
+    "the DRC (an estimated 74,179)"): the bracket belongs to what comes before it. None if none."""
     opened = text.rfind("(", 0, start)
-    return opened >= 0 and start - opened <= 20 and ")" not in text[opened:start] and not any(
-        ch.isdigit() for ch in text[opened:start])
+    inside = text[opened:start]
+    return opened if opened >= 0 and len(inside) <= 20 and ")" not in inside and not any(
+        ch.isdigit() for ch in inside) else None
 
 
 def _owner(names: Sequence[tuple[str, int, int]], fig: tuple[int, int], text: str) -> str | None:
     """The name a figure belongs to: in a list "Cameroon (4,891), Chad (4,858)" the one before its
     bracket, else the nearest."""
-    if _in_brackets_after(text, fig[0]):  # the capitalised words before the bracket, tagged or not
-        m = _NAME_BEFORE.search(text[:text.rfind("(", 0, fig[0])])
+    opened = _bracket(text, fig[0])
+    if opened is not None:  # the capitalised words before it, tagged or not (the tagger misses "Sana'a")
+        m = _NAME_BEFORE.search(text[:opened])
         return match_key(m.group(1)) if m else None
     return _nearest(names, fig)
 
@@ -153,8 +156,8 @@ def _owner(names: Sequence[tuple[str, int, int]], fig: tuple[int, int], text: st
 def _figure_of(figs: Sequence[tuple[str, int, int]], name: tuple[int, int], text: str) -> str | None:
     """The figure a name has: the one its bracket opens with ("Al Hudaydah (34814)"), else the nearest."""
     for f, a, _ in figs:
-        if a > name[1] and _in_brackets_after(text, a) and text.rfind("(", 0, a) >= name[1] \
-                and not text[name[1]:text.rfind("(", 0, a)].strip():
+        opened = _bracket(text, a)
+        if opened is not None and opened >= name[1] and not text[name[1]:opened].strip():
             return f
     return _nearest(figs, name)
 

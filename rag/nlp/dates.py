@@ -34,6 +34,11 @@ TEMPORAL = re.compile(
 )
 
 
+def is_year(text: str) -> bool:
+    """A year as a number is written: "2019" (1900-2099)."""
+    return re.fullmatch(_YEAR, text) is not None
+
+
 def has_temporal(text: str) -> bool:
     return bool(TEMPORAL.search(text))
 

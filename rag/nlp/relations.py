@@ -13,11 +13,11 @@ the two figures, there is no relation and the caller quotes the sentence.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from rag.nlp.dates import MONTHS as _MONTH_PATTERN
+from rag.nlp.dates import is_year
 from rag.nlp.numbers import to_number
 from rag.nlp.parse import counted_noun
 
@@ -82,7 +82,7 @@ def figure(token: Any) -> Figure | None:
 def in_date(token: Any) -> bool:
     """A year, or a day beside its month ("28 January", "May 22"). Not every number spaCy tags
     DATE: in "since January 2019, 3264 were confirmed" the count is tagged with the date."""
-    if re.fullmatch(r"(?:19|20)\d\d", token.text):
+    if is_year(token.text):
         return True
     near = [t for t in (token.head, *token.children) if t.i != token.i]
     if token.i + 1 < len(token.doc):

@@ -15,7 +15,7 @@ from datetime import date
 from rag.answer.extractive.answer_types import predicate
 from rag.answer.extractive.candidate import Candidate, Derived
 from rag.answer.extractive.parts import months_agree, stated_change
-from rag.nlp.dates import ELAPSED, elapsed, find_dates
+from rag.nlp.dates import ELAPSED, elapsed, find_dates, is_year
 from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import (
     MONEY_GAP,
@@ -136,7 +136,7 @@ def _main_figure(text: str) -> tuple[str, float, str] | None:
         return stated, value, named.group(1)
     for m in NUMBER.finditer(text):
         value = to_number(m.group(1))
-        if value is None or _NOT_A_COUNT.match(text[m.end():]) or re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+        if value is None or _NOT_A_COUNT.match(text[m.end():]) or is_year(m.group(1)):
             continue
         noun = next((w for w in re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 40])[:3]
                      if w.lower() not in STOPWORDS and not w.endswith("ed")), None)

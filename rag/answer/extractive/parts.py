@@ -18,7 +18,6 @@ same whole ("27 of the 40 donors ..., and 20 of the donors"), or when two readin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,8 +59,7 @@ def _cue_split(q: Question) -> tuple[set[str], set[str]]:
     if not cues:
         return set(content_terms(q.text)), set()
     cue = min(cues, key=lambda m: m.start())
-    stop = re.search(r"[,;?]", q.text[cue.end():])
-    end = cue.end() + stop.start() if stop else len(q.text)
+    end = next((i for i in range(cue.end(), len(q.text)) if q.text[i] in ",;?"), len(q.text))
     inside = set(content_terms(q.text[cue.end():end]))
     outside = set(content_terms(q.text[:cue.start()] + " " + q.text[end:])) - inside
     return outside - {q.focus or ""}, inside
