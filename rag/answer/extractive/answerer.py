@@ -28,6 +28,7 @@ from rag.answer.extractive.derive import Derived, add_up, checked, derive, diffe
 from rag.answer.extractive.gates import gate, stems_of
 from rag.answer.extractive.parts import rest_of_whole
 from rag.answer.extractive.ranker import BIAS, FEATURES, WEIGHTS, features, probability
+from rag.answer.extractive.sides import sides_of_one_sentence
 from rag.answer.extractive.sources import ANCHORED, earlier_figure, other_sources, several
 from rag.answer.scorer.model import AnswerScorer
 from rag.cite.citations import INSTRUCTION, make_citation
@@ -194,7 +195,8 @@ class ExtractiveAnswerer:
             steps.append(f"a name of the question is in no passage read ({found.absent.strip()})")
         derivation: Derived | None = None
         if reason is None and q.qtype == "numeric":
-            derivation = (checked(difference(q, cands[:8])) or checked(derive(q, cands[:3]))
+            derivation = (checked(sides_of_one_sentence(q, cands[:3])) or checked(difference(q, cands[:8]))
+                          or checked(derive(q, cands[:3]))
                           or checked(rest_of_whole(q, cands[:3])) or checked(add_up(q, cands[:6])))
             if derivation:
                 steps.append(f"derived: {derivation[0].expression}")

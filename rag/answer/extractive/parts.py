@@ -97,8 +97,8 @@ def rest_of_whole(q: Question, top: Sequence[Candidate]) -> Derived | None:
             pair = found[0]
             left = pair.whole.value - pair.part.value
             noun = pair.whole.noun or pair.part.noun
-            result = _amount(left, pair.whole.written)
-            said = f"{_written(pair.whole)} - {_written(pair.part)} = {result} {_plural(noun, left)}"
+            result = amount(left, pair.whole.written)
+            said = f"{_written(pair.whole)} - {_written(pair.part)} = {result} {plural(noun, left)}"
             return Derivation(left, f"{said}, the rest of the {_written(pair.whole)}",
                               (pair.part.written, pair.whole.written)), (c,)
         if found:
@@ -129,20 +129,20 @@ def stated_change(q: Question, c: Candidate) -> Derivation | None:
         return None
     before, after = found[0].before, found[0].after
     noun = after.noun or before.noun
-    unit = f" {_plural(noun, 2)}" if noun and _asked(q, noun) else ""
+    unit = f" {plural(noun, 2)}" if noun and _asked(q, noun) else ""
     delta = after.value - before.value
     more = "more" if delta > 0 else "fewer"
     big, small = (after, before) if delta > 0 else (before, after)
-    result = _amount(abs(delta), big.written)
+    result = amount(abs(delta), big.written)
     return Derivation(abs(delta), f"{_written(big)} - {_written(small)} = {result}{unit} {more}",
                       (small.written, big.written))
 
 
 def _written(f: Figure) -> str:
-    return _amount(f.value, f.written)
+    return amount(f.value, f.written)
 
 
-def _amount(value: float, like: str) -> str:
+def amount(value: float, like: str) -> str:
     """A value written as the source writes its figures: "2.1 million" beside "3.5 million"."""
     for word, scale in (("billion", 1e9), ("million", 1e6)):
         if word in like.lower() and value >= scale:
@@ -150,7 +150,12 @@ def _amount(value: float, like: str) -> str:
     return fmt(value)
 
 
-def _plural(noun: str, n: float) -> str:
+_IRREGULAR = {"child": "children", "woman": "women", "man": "men", "person": "people"}
+
+
+def plural(noun: str, n: float) -> str:
+    if n != 1 and noun in _IRREGULAR:
+        return _IRREGULAR[noun]
     if n == 1 or noun.endswith("s") or noun in ("people", "staff", "personnel", "police"):
         return noun
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
