@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from rag.answer.extractive.answerer import ExtractiveAnswerer
-from rag.answer.extractive.derive import _of_named_reports
+from rag.answer.extractive.derive import _covers, _main_figure, _of_named_reports
 from rag.models import Chunk, ScoredChunk
 from rag.query.condense import condense, leans_on
 from rag.query.question import analyse
@@ -57,8 +57,33 @@ def test_two_reports_of_one_month_are_told_apart_by_their_day():
     figures = [(date(2017, 10, 1), ("507,000", 507000.0, "arrivals"), None),
                (date(2017, 10, 15), ("537,000", 537000.0, "arrivals"), None),
                (date(2017, 12, 17), ("655,000", 655000.0, "arrivals"), None)]
-    assert [f[0] for f in _of_named_reports(q, figures)] == [date(2017, 10, 1), date(2017, 10, 15)]
-    assert _of_named_reports(q, figures[1:]) == []  # one of the two named reports is not there: nothing to compare
+    kept, named = _of_named_reports(q, figures)
+    assert [f[0] for f in kept] == [date(2017, 10, 1), date(2017, 10, 15)] and _covers(kept, named)
+    kept, named = _of_named_reports(q, figures[1:])
+    assert not _covers(kept, named)  # one of the two named reports is not there: nothing to compare
+
+
+def test_a_question_naming_a_year_reads_only_that_years_reports():
+    q = analyse("By how many cases did suspected cholera in the capital grow between 22 and 28 May 2014?")
+    figures = [(date(2014, 5, 30), ("395", 395.0, "cases"), None), (date(2022, 11, 17), ("399", 399.0, "cases"), None)]
+    kept, named = _of_named_reports(q, figures)
+    assert [f[0] for f in kept] == [date(2014, 5, 30)] and not _covers(kept, named)
+
+
+def test_each_named_report_needs_a_figure_of_the_compared_count():
+    q = analyse("By how much did the count of Nigerian refugees go up between its March 2018 and May 2019 updates?")
+    refugees = [(date(2018, 3, 6), ("671,000", 671000.0, "refugees"), None),
+                (date(2018, 3, 25), ("836,210", 836210.0, "refugees"), None)]
+    nigerian = [(date(2018, 3, 31), ("203,000", 203000.0, "Nigerian"), None),
+                (date(2019, 5, 31), ("240,000", 240000.0, "Nigerian"), None)]
+    kept, named = _of_named_reports(q, refugees + nigerian)
+    assert len(kept) == 4 and not _covers(refugees, named) and _covers(nigerian, named)
+
+
+def test_a_day_beside_its_month_is_not_a_reports_figure():
+    assert _main_figure("As of 20 January 2021, over 84,000 individuals are thought to have fled.")[:2] == \
+        ("84,000", 84000.0)
+    assert _main_figure("On 22 May, 12 trucks arrived in the town.")[:2] == ("12", 12.0)
 
 
 def test_two_articles_that_answer_are_both_cited_newest_first(embeddings, tmp_path):

@@ -129,14 +129,19 @@ _NOT_A_COUNT = re.compile(r"^\s*(?:percent|per cent|%|km|kilomet|metre|meter|hou
 
 
 def _main_figure(text: str) -> tuple[str, float, str] | None:
-    """The first count in the sentence, as (written figure, value, counted noun as written)."""
+    """The first count in the sentence, as (written figure, value, counted noun as written); a day
+    beside its month is not a count ("As of 20 January 2021, over 84,000 individuals": dev h1-104
+    compared the days of two reports' dates, which ``checked`` then refused, so no change was
+    shown; with days skipped, train h1-010 and h7-020 showed wrong changes until
+    ``_of_named_reports`` and ``_covers`` held them)."""
     named = re.search(r"\b(?:number|total|tally|count) of ([A-Za-z][\w'-]*)", text)
     stated = number_of(text, word_key(named.group(1).lower())) if named else None  # "the number of people ... to N"
     if named and stated and (value := to_number(stated)) is not None:
         return stated, value, named.group(1)
+    days = {t.idx for t in parse([text])[0] if t.like_num and in_date(t)}
     for m in NUMBER.finditer(text):
         value = to_number(m.group(1))
-        if value is None or _NOT_A_COUNT.match(text[m.end():]) or is_year(m.group(1)):
+        if value is None or _NOT_A_COUNT.match(text[m.end():]) or is_year(m.group(1)) or m.start(1) in days:
             continue
         noun = next((w for w in re.findall(r"[A-Za-z][\w'-]*", text[m.end():m.end() + 40])[:3]
                      if w.lower() not in STOPWORDS and not w.endswith("ed")), None)
@@ -163,11 +168,16 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
         found = _main_figure(c.text)
         if found and c.chunk.published and concept & {word_key(t) for t in tokens(c.text)}:
             figures.append((c.chunk.published, found, c))
-    figures = _of_named_reports(q, figures)
-    if not figures:
+    figures, named = _of_named_reports(q, figures)
+    # the best sentence's count decides what is compared, unless its figures miss a report the
+    # question names: then the next count that has them all (train h7-020)
+    nouns = list(dict.fromkeys(word_key(f[1][2].lower()) for f in figures))
+    for noun in nouns if named else nouns[:1]:
+        same = sorted((f for f in figures if word_key(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
+        if _covers(same, named):
+            break
+    else:
         return None
-    noun = word_key(figures[0][1][2].lower())  # the best sentence's count decides what is compared
-    same = sorted((f for f in figures if word_key(f[1][2].lower()) == noun), key=lambda f: (f[0], f[2].start))
     (d0, (w0, v0, _), c0), (d1, (w1, v1, word), c1) = same[0], same[-1]
     if d0 == d1 or v0 == v1:
         return None
@@ -177,22 +187,38 @@ def difference(q: Question, top: Sequence[Candidate]) -> Derived | None:
     return Derivation(change, said, (w0, w1)), (c0, c1)
 
 
-def _of_named_reports(q: Question, figures: list) -> list:
+def _of_named_reports(q: Question, figures: list) -> tuple[list, set]:
     """"Between OCHA's 1 October and 15 October reports": only the figures of reports published on
     the dates the question names (a named day: within three days of it; a named month: in it), when
-    it names two or more; none when two of them are not there. Days count: two reports of one
-    month ("between the 22 and 28 May updates") are told apart by their day."""
+    it names two or more (returned too: each must have its report, ``_covers``). Days
+    count: two reports of one month ("between the 22 and 28 May updates") are told apart by their
+    day. A question naming years takes only reports of those years: "between 22 and 28 May 2014"
+    names one day (spaCy and dateparser read "22" alone as no date), and a 2022 report's "399
+    cases" elsewhere was subtracted from the 2014 sentence's 395 (train h1-010); "between its
+    March 2018 and May 2019 updates" had no May 2019 report, and two of March 2018 were compared
+    (train h7-020)."""
+    if not figures:
+        return [], set()
     newest = max(f[0] for f in figures)
-    named = {(d.day, d.precision) for d in find_dates(q.text, newest) if d.precision in ("day", "month")}
+    found = find_dates(q.text, newest)
+    years = {d.day.year for d in found}
+    if years:
+        figures = [f for f in figures if f[0].year in years]
+    named = {(d.day, d.precision) for d in found if d.precision in ("day", "month")}
     if len({day for day, _ in named}) < 2:
-        return figures
+        return figures, set()
+    return [f for f in figures if any(_near(f[0], day, precision) for day, precision in named)], named
 
-    def of_named(published: date) -> bool:
-        return any(abs((published - day).days) <= 3 if precision == "day"
-                   else (published.year, published.month) == (day.year, day.month) for day, precision in named)
 
-    kept = [f for f in figures if of_named(f[0])]
-    return kept if len({d for d, _, _ in kept}) >= 2 else []
+def _near(published: date, day: date, precision: str) -> bool:
+    return (abs((published - day).days) <= 3 if precision == "day"
+            else (published.year, published.month) == (day.year, day.month))
+
+
+def _covers(figures: list, named: set) -> bool:
+    """Figures of two report dates or more, with a report for each date the question names."""
+    return len({f[0] for f in figures}) >= 2 and all(
+        any(_near(f[0], day, precision) for f in figures) for day, precision in named)
 
 
 _FIG = r"(?:about\s+|some\s+|around\s+|nearly\s+)?(\d[\d,]*(?:\.\d+)?)(?:\s+(million|billion))?(?:\s+([a-z]+))?"
