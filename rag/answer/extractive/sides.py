@@ -119,10 +119,8 @@ def _counts(doc: Any) -> list[Figure]:
     bracket restating the figure before it ("770 families (approximately 3,850 individuals)")."""
     out: dict[int, Figure] = {}
     for t in doc:
-        if not (t.like_num or t.lower_ in ("million", "billion", "thousand")) or _inside_a_word(t):
-            continue
-        f = figure(t)
-        if f is None or f.start in out or any(f.start < o.end and o.start < f.end for o in out.values()):
+        f = figure(t)  # None for a token that writes no number
+        if f is None or _inside_a_word(t) or any(f.start < o.end and o.start < f.end for o in out.values()):
             continue
         after = [x for x in doc if x.idx >= f.end][:1]
         if after and (after[0].text == "%" or after[0].lower_ in ("percent", "per")):
