@@ -1,6 +1,7 @@
 """The verifier on the claim benchmark (tests/data/claims), with the real encoder and spaCy, and
-the checks of ``cite.support`` one by one. The floors are the figures of 2026-12-02 (dev: tuned on;
-test-c: sealed, aggregates only), so a change that loses what the verifier catches fails here."""
+the checks of ``cite.support`` one by one. The floors are just under the figures of 2026-12-03 (dev and
+train: tuned on; test-c: sealed, aggregates only), so a change that loses what the verifier catches,
+or that removes more supported sentences, fails here."""
 
 from datetime import date
 
@@ -18,11 +19,18 @@ from rag.prompts import SHIPPED, load_prompts
 from .conftest import ROOT
 
 CLAIMS = ROOT / "tests" / "data" / "claims"
-# (file, overall precision floor, overall recall floor, {kind: recall floor})
+# (file, rows, overall precision floor, overall recall floor, {kind: recall floor}), a little under the
+# figures of 2026-12-03 (the int8 encoder's similarities vary a little by CPU)
 FLOORS = [
-    ("dev-a.jsonl", 0.93, 0.72, {"wrong_number": 1.0, "wrong_marker": 1.0, "prompt_echo": 0.9}),
-    ("dev-b.jsonl", 0.93, 0.76, {"wrong_number": 1.0, "wrong_marker": 1.0, "prompt_echo": 0.9}),
-    ("test-c.jsonl", 0.85, 0.68, {"wrong_number": 1.0, "wrong_marker": 1.0}),
+    ("dev-a.jsonl", 105, 0.93, 0.74, {"wrong_number": 1.0, "wrong_marker": 1.0, "prompt_echo": 0.9,
+                                      "misattributed_name": 0.3}),
+    ("dev-b.jsonl", 105, 0.92, 0.83, {"wrong_number": 1.0, "wrong_marker": 1.0, "prompt_echo": 0.9,
+                                      "misattributed_name": 0.5, "other_group_number": 0.75}),
+    ("test-c.jsonl", 105, 0.82, 0.70, {"wrong_number": 1.0, "wrong_marker": 1.0}),
+    # written blind over train texts with freer paraphrase (README.md): what the checks were fitted on
+    ("train-d.jsonl", 100, 0.85, 0.52, {"wrong_date": 0.75}),
+    ("train-e.jsonl", 100, 0.90, 0.50, {"other_group_number": 0.58}),
+    ("train-f.jsonl", 100, 0.66, 0.38, {"wrong_date": 0.75}),
 ]
 
 
@@ -31,10 +39,10 @@ def encoder(embeddings):
     return SentenceEncoder(embeddings)
 
 
-@pytest.mark.parametrize(("name", "precision", "recall", "kinds"), FLOORS, ids=[f[0] for f in FLOORS])
-def test_claim_benchmark_floors(encoder, name, precision, recall, kinds):
+@pytest.mark.parametrize(("name", "n", "precision", "recall", "kinds"), FLOORS, ids=[f[0] for f in FLOORS])
+def test_claim_benchmark_floors(encoder, name, n, precision, recall, kinds):
     rows = claims.load_claims(CLAIMS / name)
-    assert len(rows) == 105
+    assert len(rows) == n
     shown = prompted(load_prompts(SHIPPED), ABSTAIN_PHRASE)
     rep = claims.report([claims.judge(r, encoder, shown, MIN_RELEVANCE) for r in rows])
     assert rep["overall"]["precision"] >= precision, claims.table(rep)

@@ -24,13 +24,16 @@ from rag.nlp.text import match_key, sentence_spans
 # and "fled" is "displaced"): a figure of one is not a figure of the other
 OUTCOMES = frozenset(word_key(w) for w in ("kill", "injure", "displace", "return", "arrest", "abduct", "kidnap",
                                             "rescue", "evacuate", "infect", "vaccinate", "recover", "release",
-                                            "destroy", "damage", "register", "relocate"))
+                                            "destroy", "damage", "register", "relocate", "casualty"))
+_CASUALTY, _HURT = word_key("casualty"), frozenset({word_key("kill"), word_key("injure")})
 _UNITS = frozenset({"million", "billion", "thousand", "hundred", "percent", "cent", "%", "per", "dollar", "usd",
                     "us$", "$", "time", "fold"})
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’.-]*(?:\s+(?:(?:of|de|du|al|el)\s+)?[A-Z][\w'’.-]*)*)\s*$")
 _GROUP_NOUNS = frozenset({"people", "person", "individual"})  # "people" may stand for any group of people
 _HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "refugee", "child", "woman", "man",
-                               "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim"}
+                               "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim", "girl",
+                               "boy", "worker", "peacekeeper", "soldier", "fighter", "student"}
+_HOUSEHOLD_NOUNS = frozenset({"household", "family", "hh"})
 
 def dates(claim: str, cited: Sequence[Chunk], today: date) -> str | None:
     """Every day-and-month the claim gives must be a day-and-month a cited passage gives (or its
@@ -83,14 +86,33 @@ def _same_count(mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
     people), or the verbs do ("a 15-day state of emergency was declared" / "declared for 15 days")."""
     (noun, verb), (n, v) = mine, theirs
     vk, vk2 = word_key(verb), word_key(v)
-    # the outcome a reading counts: its noun's ("242 injured") or else its verb's ("were killed")
-    o1 = next((k for k in (word_key(noun), vk) if k in OUTCOMES), None)
-    o2 = next((k for k in (word_key(n), vk2) if k in OUTCOMES), None)
+    # the outcomes a reading names, by its verb and its noun ("were killed", "242 injured"); two
+    # readings clash when they share none: "227,000 displaced people have returned" restates "227,000
+    # people have returned" (train claim rows F-026, F-064)
+    o1 = {k for k in (vk, word_key(noun)) if k in OUTCOMES}
+    o2 = {k for k in (vk2, word_key(n)) if k in OUTCOMES}
     if o1 and o2:
-        return o1 == o2
-    nouns_agree = (not noun or not n or word_key(n) == word_key(noun)
-                   or (n in _GROUP_NOUNS and noun in _HUMAN_NOUNS) or (noun in _GROUP_NOUNS and n in _HUMAN_NOUNS))
-    return nouns_agree or bool(vk and vk == vk2)
+        # casualties are the killed and the injured together: "89 casualties" may restate "89 killed
+        # or injured", but "89 casualties" are not "89 killed" (train claim row E-077)
+        return bool(o1 & o2) or (_CASUALTY in o1 and bool(o2 & _HURT))
+    if not noun or not n or word_key(n) == word_key(noun) or (vk and vk == vk2):
+        return True
+    # nouns that differ clash only when both are of a kind the table knows and the kinds differ
+    # ("3,617 households" / "people", "242 injured" / "people"); a noun it does not know is a
+    # paraphrase it cannot judge ("111 screenings" / "111 children", "70 km" / "70 kilometres",
+    # "38,300 under-fives" / "children": train claim rows D-039, F-001, F-039, F-043, F-046, F-088)
+    k1, k2 = _count_kind(noun), _count_kind(n)
+    return not (k1 and k2 and k1 != k2)
+
+
+def _count_kind(noun: str) -> str | None:
+    """What a counted noun counts: people (any group of them: "children" within "people"),
+    households, or an outcome; None for a noun the table does not know."""
+    if noun in _HUMAN_NOUNS:
+        return "people"
+    if noun in _HOUSEHOLD_NOUNS:
+        return "households"
+    return "outcome:" + word_key(noun) if word_key(noun) in OUTCOMES else None
 
 
 def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str | None:

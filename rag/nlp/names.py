@@ -49,3 +49,34 @@ def person_names(sentence: str, asked: set[str]) -> list[str]:
         if len(words) >= 2 or m.group(0) == words[0]:
             out.append(" ".join(words))
     return out
+
+
+# the agencies a model names by acronym, in full or by description while its source uses another of
+# the three (train claim rows D-015 "UN Refugee Agency" for UNHCR, F-063 "Food and Agriculture
+# Organization" for FAO; dev A-017 "UNHCR" for "the U.N. refugee agency"); match keys, "u.n." as "un"
+AGENCIES: tuple[tuple[str, ...], ...] = (
+    ("unhcr", "un refugee agency", "united nations refugee agency", "un high commissioner for refugees",
+     "united nations high commissioner for refugees"),
+    ("wfp", "world food programme", "world food program", "un food agency"),
+    ("unicef", "united nations children's fund", "un children's fund"),
+    ("ocha", "office for the coordination of humanitarian affairs", "un humanitarian office"),
+    ("who", "world health organization", "world health organisation", "un health agency"),
+    ("iom", "international organization for migration", "un migration agency"),
+    ("fao", "food and agriculture organization", "food and agriculture organisation"),
+    ("unfpa", "united nations population fund", "un population fund"),
+    ("icrc", "international committee of the red cross"),
+    ("msf", "medecins sans frontieres", "doctors without borders"),
+)
+_AMBIGUOUS = frozenset({"who"})  # an acronym that is also a word: found only by its full name
+
+
+def agency_in(name_key: str, haystack: str) -> bool:
+    """Whether the agency a name (a match key) is one way of naming is in ``haystack`` (a match
+    key) another way: "refugee agency" is UNHCR's, and "unhcr" is in the haystack."""
+    name_key = name_key.replace("u.n.", "un")
+    haystack = f" {haystack.replace('u.n.', 'un')} "
+    for forms in AGENCIES:
+        named = any(name_key == f or (len(name_key) > 6 and name_key in f) for f in forms)
+        if named and any(f" {f}{end}" in haystack for f in forms if f not in _AMBIGUOUS for end in " ,.;)"):
+            return True
+    return False

@@ -35,7 +35,7 @@ def normalise(text: str) -> str:
 # unless the period belongs to a common abbreviation or an initial.
 _ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "maj", "prof",
            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-           "no", "vs", "etc", "inc", "ltd", "co", "u.s", "u.n", "e.g", "i.e", "approx"}
+           "no", "vs", "etc", "inc", "ltd", "co", "u.s", "u.n", "e.g", "i.e", "approx", "a.m", "p.m"}
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+|$)")
 
 

@@ -1,0 +1,48 @@
+"""A name or a figure put where the copied sentence has another (``cite.swaps``), with real spaCy.
+The claims are written after dev rows of the claim benchmark (A-040, A-063, B-045, B-064) and the
+paraphrases a correct answer makes."""
+
+import pytest
+
+from rag.cite.swaps import substituted
+
+WHO = "The World Health Organization reports 1,240 cases of coronavirus, including 54 deaths."
+FOOD = "This past month, partners distributed food assistance to 700,000 people across the governorate."
+DEATHS = ("The Ministry reported 16,827 suspected cases and 18 associated deaths during epidemiological week 20 "
+          "of 2019.")
+ARRIVALS = ("The most rapid increase in new arrivals is in Bas Uele and North Ubangui provinces of the Democratic "
+            "Republic of Congo where an estimated 74,000 individuals are being hosted.")
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("UNHCR reports 1,240 cases of coronavirus, including 54 deaths.", WHO),
+    ("Over the past month, partners distributed food aid to 380,000 people across the governorate.", FOOD),
+    ("The Ministry reported 16,827 suspected cases and 1,114 associated deaths during week 20 of 2019.", DEATHS),
+    ("The fastest rise in new arrivals is in Cameroon, where an estimated 74,000 people are being hosted.", ARRIVALS),
+])
+def test_a_name_or_figure_in_another_place_is_flagged(claim, source):
+    assert substituted(claim, source)
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("WHO reports 1,240 cases of coronavirus, including 54 deaths.", WHO),  # initials of the name
+    # a description that names its parent: "UN" stands against "World" with one copied word after it,
+    # so it is no swap of one name for another
+    ("The UN health agency reports 1,240 coronavirus cases, including 54 deaths.", WHO),
+    ("Last month, partners distributed food assistance to 700,000 people across the governorate.", FOOD),
+    ("The Ministry reported 16,827 suspected cases and eighteen deaths in week 20 of 2019.", DEATHS),
+    ("The Red Sea mill holds enough food to feed three and a half million people for a month.",
+     "The Red Sea mill has 45,000 metric tonnes of food inside, enough to feed 3.5 million people for a month."),
+    ("Refugees fled into Chad, Cameroon and the Republic of Congo.",
+     "Refugees fled into Cameroon, Chad and the Republic of Congo."),  # a list in another order
+    ("One Peruvian peacekeeper was killed.", "One Peru peacekeeper was killed."),  # one stem
+])
+def test_the_same_name_or_figure_written_otherwise_is_not(claim, source):
+    assert substituted(claim, source) is None
+
+
+def test_a_claim_that_rewrites_the_sentence_is_left_to_the_other_checks():
+    # joining two sentences of the source: the stretch that differs is long, not a swapped word
+    source = "Some 100,000 persons are internally displaced within CAR as a direct result of the violence."
+    claim = "Besides the 105,000 who fled abroad, some 100,000 persons are internally displaced within CAR."
+    assert substituted(claim, source) is None
