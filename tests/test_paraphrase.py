@@ -101,3 +101,11 @@ def test_outcomes_clash_only_when_they_share_none():
     assert figures.counted("89 civilians were killed.", ["89"], returned)
     hurt = [chunk("89 people were killed or injured.")]
     assert figures.counted("There were 89 casualties.", ["89"], hurt) is None
+
+
+def test_the_participle_after_a_counted_noun_says_what_befell_it():
+    src = [chunk("The OHCHR recorded 2,571 civilian casualties, including 977 people killed. Some 227,000 "
+                 "crisis-displaced people have returned to their home areas.")]
+    assert figures.counted("It recorded 2,571 casualties, including 977 people injured.", ["977"], src)
+    assert figures.counted("It recorded 2,571 casualties, including 977 people killed.", ["977"], src) is None
+    assert figures.counted("Some 227,000 people displaced by the crisis have returned.", ["227,000"], src) is None

@@ -76,6 +76,12 @@ def _counts(doc: Any, figure: str) -> list[tuple[str, str]]:
             after = doc[t.i + 1] if t.i + 1 < len(doc) else None
             if after is not None and word_key(after.lower_) in OUTCOMES:  # "and 242 injured": the parse
                 noun, thing = after, True                                   # may attach 242 to "deaths"
+            # "including 977 people killed": the participle after the noun says what befell them, when
+            # the verb does not (train claim row E-060; F-034 "people displaced ... have returned")
+            befell = next((c for c in noun.children if c.dep_ in ("acl", "amod") and c.i > noun.i
+                           and word_key(c.lower_) in OUTCOMES), None)
+            if befell is not None and (verb is None or word_key(verb.lemma_.lower()) not in OUTCOMES):
+                verb = befell
             out.append((noun.lemma_.lower() if thing else "", verb.lemma_.lower() if verb is not None else ""))
     return out
 

@@ -51,12 +51,13 @@ def substituted(claim: str, best: str) -> str | None:
     mine, theirs = _words(c), _words(s)
     if not mine or not theirs:
         return None
-    matcher = SequenceMatcher(None, [t.lower_ for t in mine], [t.lower_ for t in theirs], autojunk=False)
+    matcher = SequenceMatcher(None, [_form(t) for t in mine], [_form(t) for t in theirs], autojunk=False)
     # the sentence's figures as its tokens write them and as values ("Ninety-eight" is 98)
     best_key, best_values = match_key(best).replace(".", ""), _values(s[:]) | amounts(match_key(best))
     ops = matcher.get_opcodes()
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
-        if op != "replace" or i2 - i1 > _OURS or j2 - j1 > _THEIRS or not _flanked(ops, k, len(mine), len(theirs)):
+        if op != "replace" or _plain(mine[i1:i2]) > _OURS or j2 - j1 > _THEIRS \
+                or not _flanked(ops, k, len(mine), len(theirs)):
             continue
         ours, other = c[mine[i1].i:mine[i2 - 1].i + 1], s[theirs[j1].i:theirs[j2 - 1].i + 1]
         why = _name_swap(ours, other, best_key) or _figure_swap(ours, other, best_values)
@@ -78,6 +79,16 @@ def _flanked(ops: Sequence[tuple[str, int, int, int, int]], k: int, mine: int, t
 
 def _words(doc: Any) -> list[Any]:
     return [t for t in doc if not t.is_punct and t.lower_ not in _SKIPPED]
+
+
+def _form(token: Any) -> str:
+    return token.lower_.replace("’", "'")  # "city’s" as "city's" (train claim row E-037)
+
+
+def _plain(stretch: Sequence[Any]) -> int:
+    """The words of a stretch outside its names: a swapped name may be long ("the Ministry of
+    Disaster Management and Relief" for "Local Government Engineering Department", E-052)."""
+    return sum(1 for t in stretch if not (t.ent_type_ in _KIND and t.pos_ in ("PROPN", "ADP", "CCONJ", "DET")))
 
 
 def _name_swap(ours: Any, other: Any, best_key: str) -> str | None:
