@@ -109,3 +109,13 @@ def test_the_participle_after_a_counted_noun_says_what_befell_it():
     assert figures.counted("It recorded 2,571 casualties, including 977 people injured.", ["977"], src)
     assert figures.counted("It recorded 2,571 casualties, including 977 people killed.", ["977"], src) is None
     assert figures.counted("Some 227,000 people displaced by the crisis have returned.", ["227,000"], src) is None
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    ("Convoys to Tigray have kept running since 14 December.", "Convoys to Tigray remain suspended since 14 December."),
+    ("Aircraft deliberately struck a settlement in Rann.", "Aircraft accidentally bombed a settlement in Rann."),
+    ("Nine corridors were agreed but would remain closed.", "Nine corridors were agreed and would be opening."),
+    ("Critical health services have continued.", "Critical health services have been brought to a halt."),
+])
+def test_an_opposite_word_of_the_lexicon_or_its_stem(claim, source):
+    assert support.polarity(claim, source)

@@ -35,7 +35,7 @@ from rag.cite.citations import vocabulary
 from rag.models import Chunk
 from rag.nlp.names import agency_in
 from rag.nlp.parse import parse
-from rag.nlp.text import match_key
+from rag.nlp.text import match_key, stem
 
 # lemma pairs a model swaps while keeping the rest of the sentence: either word may be the claim's
 OPPOSITES: tuple[tuple[str, str], ...] = (
@@ -56,6 +56,10 @@ OPPOSITES: tuple[tuple[str, str], ...] = (
     ("improve", "decline"), ("rise", "decrease"), ("increase", "reduce"), ("easy", "difficult"),
     ("easy", "hard"), ("open", "shut"), ("reopen", "shut"), ("up", "down"), ("confirm", "overturn"),
     ("uphold", "overturn"), ("reinforce", "reduce"), ("reinforce", "withdraw"), ("armed", "unarmed"),
+    # train claim rows D-086, E-035, F-042, F-050, F-081 (four texts)
+    ("continue", "suspend"), ("continue", "halt"), ("continue", "stop"), ("continue", "cease"), ("run", "suspend"),
+    ("operate", "suspend"), ("resume", "stop"), ("deliberately", "accidentally"), ("intentionally", "accidentally"),
+    ("deliberate", "accidental"), ("allow", "prevent"), ("allow", "bar"), ("permit", "prevent"),
 )
 _OPPOSITE: dict[str, set[str]] = {}
 for _a, _b in OPPOSITES:
@@ -64,7 +68,7 @@ for _a, _b in OPPOSITES:
 
 _NEGATORS = frozenset({"not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without", "cannot"})
 _LACK = frozenset({"lack", "absence"})
-_CONTENT = frozenset({"VERB", "NOUN", "ADJ", "AUX", "PROPN"})
+_CONTENT = frozenset({"VERB", "NOUN", "ADJ", "AUX", "PROPN", "ADV"})  # "deliberately" / "accidentally" (F-050)
 # the verbs of a count that are never each other: a figure of one is not a figure of the other
 NAME_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PRONOUN_LIKE = frozenset({"the", "this", "that", "these", "those", "it", "they", "according", "as", "in", "on",
@@ -125,6 +129,9 @@ def polarity(claim: str, best: str) -> str | None:
     """A negation the source does not have (or drops one it has), or the opposite of its word."""
     c, s = parse([claim, best])
     c_lem, s_lem = _lemmas(c), _lemmas(s)
+    # and the source's words by their stems: "would be opening" tagged a noun is "open" (train E-042)
+    s_stems = {stem(t.lower_) for t in s if t.pos_ in _CONTENT}
+    c_stems = {stem(t.lower_) for t in c if t.pos_ in _CONTENT}
     c_any = _negative(c)
     s_any = _negative(s) or (c_any and _prefixed(s))
     # a negation on one side only, of a word the other side states ("there has not been any outbreak"
@@ -141,10 +148,12 @@ def polarity(claim: str, best: str) -> str | None:
         return f"the source negates '{dropped[0]}', which it states"
     if c_any != s_any:
         return None  # a negation on one side: an opposite word may be its paraphrase ("not open" = "closed")
-    for word in sorted(c_lem - s_lem):
+    for word in sorted((c_lem | c_stems) - s_lem - s_stems):
         # "armed" where it says "unarmed", or a pair of the lexicon; not when the claim says both
-        opposites = (_OPPOSITE.get(word, set()) | {f"un{word}", word[2:] if word.startswith("un") else ""}) - c_lem
-        opposite = sorted(opposites & s_lem)
+        opposites = (_OPPOSITE.get(word, set()) | {f"un{word}", word[2:] if word.startswith("un") else ""}
+                     | {f"under{word}", word[5:] if word.startswith("under") and len(word) >= 9 else ""}) \
+            - c_lem - c_stems
+        opposite = sorted(opposites & (s_lem | s_stems))
         if opposite:
             return f"it says '{word}' where the source says '{opposite[0]}'"
     return None
