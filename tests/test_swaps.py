@@ -46,3 +46,22 @@ def test_a_claim_that_rewrites_the_sentence_is_left_to_the_other_checks():
     source = "Some 100,000 persons are internally displaced within CAR as a direct result of the violence."
     claim = "Besides the 105,000 who fled abroad, some 100,000 persons are internally displaced within CAR."
     assert substituted(claim, source) is None
+
+
+MOVED = "Local authorities have relocated more than 7,000 people from Naikhongchhari to Kutupalong expansion site."
+CHOLERA = ("Cholera was relatively contained in Central Equatoria and Upper Nile states, but continued spreading to "
+           "new locations in Eastern Equatoria State.")
+
+
+@pytest.mark.parametrize(("claim", "source", "flagged"), [
+    ("Authorities moved more than 7,000 people from the Kutupalong expansion site to Naikhongchhari.", MOVED, True),
+    ("Authorities moved more than 7,000 people from Naikhongchhari to the Kutupalong expansion site.", MOVED, False),
+    ("Cholera was contained in Central Equatoria and Eastern Equatoria, but kept spreading to new locations in "
+     "Upper Nile State.", CHOLERA, True),
+    ("Cholera kept spreading to new locations in Eastern Equatoria State, but was contained in Central Equatoria "
+     "and Upper Nile states.", CHOLERA, False),  # the same roles in another order
+])
+def test_two_names_with_their_roles_exchanged(claim, source, flagged):
+    from rag.cite.swaps import exchanged
+
+    assert bool(exchanged(claim, source)) is flagged

@@ -1,8 +1,10 @@
-"""A name or a figure put in another's place: the claim copies the cited sentence's words but,
-where the sentence names one agency, place or count, the claim names another that the sentence
-does not hold ("UNHCR reports 1,240 cases" where the sentence says "The World Health Organization
-reports 1,240 cases"; "food aid to 380,000 people" where it says "food assistance to 700,000
-people", 380,000 being the sentence before's vaccinations). Each name and figure of the claim
+"""A name or a figure put in another's place, and two names whose roles are exchanged.
+
+``substituted``: the claim copies the cited sentence's words but, where the sentence names one
+agency, place or count, the claim names another that the sentence does not hold ("UNHCR reports
+1,240 cases" where the sentence says "The World Health Organization reports 1,240 cases"; "food
+aid to 380,000 people" where it says "food assistance to 700,000 people", 380,000 being the
+sentence before's vaccinations). Each name and figure of the claim
 must already occur in what it cites (``citations.check_claim``); this check asks whether it
 occurs where the claim puts it.
 
@@ -18,9 +20,12 @@ inside the other, a shared stem ("Peru", "Peruvian") or initials ("FEWS NET"). A
 | a name of the source in another's role | A-063, A-066, B-063, B-064 (three texts) |
 | a figure of another group in the copied sentence's place | A-040, A-043, B-045, B-046 (three texts) |
 
-Written on the dev rows; on the train rows, written blind afterwards and not read before it ran, it
-found 13 more (D-061..063, D-077, D-084, E-006, E-009, E-019, E-032, E-080, F-058, F-065, F-094) and
-removed no supported row.
+``exchanged``: two names of the copied sentence whose roles the claim exchanges (train E-044, F-032;
+the class has more the parse does not read: D-067, F-080, F-089).
+
+``substituted`` was written on the dev rows; on the train rows, written blind afterwards and not
+read before it ran, it found 13 more (D-061..063, D-077, D-084, E-006, E-009, E-019, E-032, E-080,
+F-058, F-065, F-094) and removed no supported row.
 """
 
 from __future__ import annotations
@@ -150,3 +155,54 @@ def _same_thing(a: str, b: str) -> bool:
 
 def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _MINOR).lower()
+
+
+def exchanged(claim: str, best: str) -> str | None:
+    """Two names of the copied sentence with their roles exchanged: "moved from the Kutupalong
+    site to Naikhongchhari" where it says "from Naikhongchhari to Kutupalong", or a place given the
+    other's verb ("contained in ... Eastern Equatoria, spreading to ... Upper Nile"). A name's role is
+    the first verb or common noun above it in the parse, with the preposition it hangs from on the
+    way (a direction alone when the verbs are paraphrased: "moved" / "relocated"); an exchange
+    needs each name to hold the other's role in the sentence, and the two roles to differ."""
+    c, s = parse([claim, best])
+    mine, theirs = _roles(c), _roles(s)
+    shared = [n for n in mine if n in theirs]
+    for i, a in enumerate(shared):
+        for b in shared[i + 1:]:
+            if not _same_role(theirs[a][1], theirs[b][1]) and _same_role(mine[a][1], theirs[b][1]) \
+                    and _same_role(mine[b][1], theirs[a][1]):
+                return f"it gives {mine[a][0]} the part the source gives {mine[b][0]}, and the other way round"
+    return None
+
+
+_DIRECTIONS = frozenset({"from", "to", "into", "towards"})
+
+
+def _same_role(x: tuple[str, str], y: tuple[str, str]) -> bool:
+    return x == y or (x[1] == y[1] and x[1] in _DIRECTIONS)
+
+
+def _roles(doc: Any) -> dict[str, tuple[str, tuple[str, str]]]:
+    """Each name of a parsed sentence (by its first word) -> (the name as written, (the lemma of the
+    first verb or common noun above the phrase it heads or names, the preposition it hangs from on
+    the way)); a name written in two roles has none."""
+    out: dict[str, tuple[str, tuple[str, str]]] = {}
+    twice: set[str] = set()
+    for e in doc.ents:
+        if e.label_ not in _KIND:
+            continue
+        t = e.root  # up to the head of its phrase: "the Kutupalong expansion site", "Upper Nile State"
+        while t.dep_ in ("compound", "amod", "nmod", "poss", "appos") and t.head.i != t.i:
+            t = t.head
+        prep = ""
+        while t.head.i != t.i:
+            t = t.head
+            if t.pos_ == "ADP" and not prep:
+                prep = t.lower_
+            elif t.pos_ in ("VERB", "NOUN"):
+                break
+        key, role = _key(e.text).split()[0], (t.lemma_.lower(), prep)
+        if key in out and out[key][1] != role:
+            twice.add(key)
+        out[key] = (e.text, role)
+    return {k: v for k, v in out.items() if k not in twice}

@@ -164,7 +164,8 @@ def deep_check(claim: str, cited: Sequence[Chunk], best: str, haystack: str) -> 
             or figures.bindings(claim, cited)
             or figures.event_date(claim, best, max((c.published for c in cited if c.published), default=None))
             or support.polarity(claim, best)
-            or swaps.substituted(claim, best))
+            or swaps.substituted(claim, best)
+            or swaps.exchanged(claim, best))
 
 
 def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | None,
