@@ -119,3 +119,11 @@ def test_the_participle_after_a_counted_noun_says_what_befell_it():
 ])
 def test_an_opposite_word_of_the_lexicon_or_its_stem(claim, source):
     assert support.polarity(claim, source)
+
+
+def test_a_day_another_cited_passage_gives_is_that_passages():
+    aligned = "Three aid workers were killed in an attack on Rann on 1 March."
+    claim = "Aircraft bombed a settlement in Rann on 17 January, and three aid workers were killed on 1 March."
+    assert figures.event_date("Three aid workers were killed in Rann on 17 January.", aligned, date(2018, 3, 2))
+    assert figures.event_date(claim, aligned, date(2018, 3, 2),
+                              ["On 17 January, military aircraft bombed a settlement in Rann."]) is None

@@ -232,16 +232,19 @@ def bindings(claim: str, cited: Sequence[Chunk]) -> str | None:
     return None
 
 
-def event_date(claim: str, aligned: str, published: date | None) -> str | None:
+def event_date(claim: str, aligned: str, published: date | None, others: Sequence[str] = ()) -> str | None:
     """A day of the source given to another of its events: the cited sentence the claim copies
     most words of gives its own day, and it is not the claim's ("violence broke out on 25 June"
     where the sentence says 23 June and 25 June is when the police arrived). Dev rows B-069,
-    B-071, B-073 (two texts)."""
+    B-071, B-073 (two texts). A day another cited passage gives is that passage's (a claim joining
+    two sources, train F-051): ``others`` are the cited passages without the sentence. The report's
+    own date is not the sentence's: a model dating an event by it is wrong (train F-036, E-067)."""
     base = published or date.today()
     mine = [d for d in find_dates(claim, base) if d.precision == "day" and any(ch.isdigit() for ch in d.phrase)]
     theirs = {(d.day.month, d.day.day) for d in find_dates(aligned, base) if d.precision == "day"}
     if not mine or not theirs:
         return None
+    theirs |= {(d.day.month, d.day.day) for text in others for d in find_dates(text, base) if d.precision == "day"}
     if not any((d.day.month, d.day.day) in theirs for d in mine):
         return f"the date '{mine[0].phrase}' is not the date the source gives for this"
     return None

@@ -162,7 +162,8 @@ def deep_check(claim: str, cited: Sequence[Chunk], best: str, haystack: str) -> 
             or figures.dates(claim, cited, date.today())
             or figures.counted(claim, _facts(claim)[0], cited)
             or figures.bindings(claim, cited)
-            or figures.event_date(claim, best, max((c.published for c in cited if c.published), default=None))
+            or figures.event_date(claim, best, max((c.published for c in cited if c.published), default=None),
+                                  [c.text for c in cited if best not in c.text])
             or support.polarity(claim, best)
             or swaps.substituted(claim, best)
             or swaps.exchanged(claim, best))
