@@ -19,6 +19,11 @@ ARRIVALS = ("The most rapid increase in new arrivals is in Bas Uele and North Ub
     ("Over the past month, partners distributed food aid to 380,000 people across the governorate.", FOOD),
     ("The Ministry reported 16,827 suspected cases and 1,114 associated deaths during week 20 of 2019.", DEATHS),
     ("The fastest rise in new arrivals is in Cameroon, where an estimated 74,000 people are being hosted.", ARRIVALS),
+    # the part of a name the stretch holds; one name for another whole, with one copied word after it
+    ("Severe flooding in the site in Bentiu, Eastern Equatoria State, caused a sharp deterioration.",
+     "Severe flooding in the site in Bentiu, Unity State, caused living conditions to deteriorate sharply."),
+    ("Since late January, increased military activity in southern Idleb governorate has accelerated displacement.",
+     "Since late January, increased military activity in western Aleppo governorate accelerated displacement."),
 ])
 def test_a_name_or_figure_in_another_place_is_flagged(claim, source):
     assert substituted(claim, source)
