@@ -24,6 +24,10 @@ ARRIVALS = ("The most rapid increase in new arrivals is in Bas Uele and North Ub
      "Severe flooding in the site in Bentiu, Unity State, caused living conditions to deteriorate sharply."),
     ("Since late January, increased military activity in southern Idleb governorate has accelerated displacement.",
      "Since late January, increased military activity in western Aleppo governorate accelerated displacement."),
+    # a name of the sentence in the place of another it drops
+    ("The main movements have been Sudanese refugees arriving in Chad and South Sudan, and South Sudanese returning.",
+     "The main movements have been Sudanese refugees arriving in Chad and Egypt, and South Sudanese returning to "
+     "South Sudan."),
 ])
 def test_a_name_or_figure_in_another_place_is_flagged(claim, source):
     assert substituted(claim, source)
@@ -41,6 +45,8 @@ def test_a_name_or_figure_in_another_place_is_flagged(claim, source):
     ("Refugees fled into Chad, Cameroon and the Republic of Congo.",
      "Refugees fled into Cameroon, Chad and the Republic of Congo."),  # a list in another order
     ("One Peruvian peacekeeper was killed.", "One Peru peacekeeper was killed."),  # one stem
+    ("Member States should support the UN as required.", "Member States should support the Organization as "
+                                                         "required."),  # a description in capitals
 ])
 def test_the_same_name_or_figure_written_otherwise_is_not(claim, source):
     assert substituted(claim, source) is None

@@ -35,6 +35,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from rag.cite.citations import amounts
+from rag.nlp.names import ORG_WORDS
 from rag.nlp.numbers import to_number
 from rag.nlp.parse import parse
 from rag.nlp.relations import MONTHS, in_date
@@ -108,17 +109,23 @@ def _plain(stretch: Sequence[Any]) -> int:
 
 
 def _name_swap(ours: Any, other: Any, best_key: str) -> str | None:
+    claim_key = match_key(ours.doc.text).replace(".", "")
     names = [e for e in ours.doc.ents if e.label_ in _KIND and e.start < ours.end and e.end > ours.start]
     tagged = [e for e in other.doc.ents if e.label_ in _KIND and e.start < other.end and e.end > other.start]
     for name in names:
         # the part of a name the stretch holds: "Eastern Equatoria" of "Bentiu, Eastern Equatoria
         # State" against "Unity" of "Bentiu, Unity State" (train claim row F-059)
         part = _within(name, ours)
-        if _key(part) in best_key:
-            continue  # the sentence holds it: a list in another order, not a swap
         # another name of the same kind there (an untagged proper noun may be of either kind)
         rivals = [_within(e, other) for e in tagged if _KIND[e.label_] == _KIND[name.label_]] if tagged else \
             [t.text for t in other if t.pos_ == "PROPN" and not t.ent_type_ and t.lower_ not in MONTHS]
+        # a description in capitals names nothing: "the Organization" for the UN (dev B-027)
+        rivals = [r for r in rivals if not all(w.lower() in ORG_WORDS for w in r.split())]
+        if _key(part) in best_key and not (_pure(ours) and _pure(other) and rivals
+                                           and not any(_key(r) in claim_key for r in rivals)):
+            continue  # the sentence holds it: a list in another order, not a swap; unless one whole
+            # name took the place of another the claim drops ("Chad and South Sudan" for "Chad and
+            # Egypt", South Sudan being where others returned: train claim row D-064)
         if rivals and not any(_same_thing(part, r) for r in (*rivals, other.text)):
             return f"it names {part} where the source names {rivals[0]}"
     return None

@@ -13,7 +13,7 @@ NOT_NAMES = frozenset("""
 """.split())  # noqa: SIM905
 
 
-_ORG_WORDS = frozenset("""
+ORG_WORDS = frozenset("""
     front office community council army force forces mission nations united party ministry union
     crescent cross committee bank group agency organisation organization coordination liberation
     movement government republic province river road city state states school university battalion
@@ -42,7 +42,7 @@ def person_names(sentence: str, asked: set[str]) -> list[str]:
         words = m.group(0).split()
         while words and words[0].lower() in NOT_NAMES:
             words = words[1:]
-        if not words or any(w.lower() in _ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
+        if not words or any(w.lower() in ORG_WORDS for w in words) or all(w.lower() in asked for w in words):
             continue
         if words[0] == m.group(0).split()[0] and _IN_PLACE.search(sentence[:m.start()]):
             continue
