@@ -127,3 +127,13 @@ def test_a_day_another_cited_passage_gives_is_that_passages():
     assert figures.event_date("Three aid workers were killed in Rann on 17 January.", aligned, date(2018, 3, 2))
     assert figures.event_date(claim, aligned, date(2018, 3, 2),
                               ["On 17 January, military aircraft bombed a settlement in Rann."]) is None
+
+
+def test_a_share_given_to_another_total():
+    from rag.cite.shares import moved_share
+
+    src = [chunk("UNHCR reports some 681,332 IDPs in 33 out of the 34 provinces, of which 80% percent are women "
+                 "and children. Of this number, UNHCR estimates that some 165,000 IDPs have returned home.")]
+    assert moved_share("About 165,000 IDPs have returned, around 80% of them women and children.", src)
+    assert moved_share("Some 681,332 people are displaced, 80 per cent of them women and children.", src) is None
+    assert moved_share("About 80% of the displaced are women and children.", src) is None  # no total given

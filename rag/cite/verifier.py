@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rag.cite import figures, support, swaps
+from rag.cite import figures, shares, support, swaps
 from rag.cite.citations import (
     INSTRUCTION,
     Source,
@@ -162,6 +162,7 @@ def deep_check(claim: str, cited: Sequence[Chunk], best: str, haystack: str) -> 
             or figures.dates(claim, cited, date.today())
             or figures.counted(claim, _facts(claim)[0], cited)
             or figures.bindings(claim, cited)
+            or shares.moved_share(claim, cited)
             or figures.event_date(claim, best, max((c.published for c in cited if c.published), default=None),
                                   [c.text for c in cited if best not in c.text])
             or support.polarity(claim, best)
