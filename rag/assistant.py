@@ -30,7 +30,7 @@ from rag.ingest.loaders import load_text
 from rag.ingest.pipeline import Ingestor, Progress
 from rag.models import Answer, ArticleInfo, Chunk, IndexHealth, IngestReport, ScoredChunk, Trace
 from rag.nlp.dates import FUTURE
-from rag.prompts import load_prompts
+from rag.prompts import load_prompts, without_head
 from rag.query.condense import History
 from rag.query.plan import QueryPlan, plan_question
 from rag.query.timeframe import TimeFrame, follow_up_timeframe
@@ -202,7 +202,9 @@ class Assistant:
         retrieved = list(result.passages) or retrieved[: self.settings.top_k]
         timings["answer_ms"] = (time.perf_counter() - t) * 1e3
         trace = Trace("extractive", plan(question, standalone, filters), trace_candidates(cands), result.decided_by)
-        claims = " ".join(result.alternatives) or result.text  # not "Three statements match" itself
+        # not "Three statements match" itself, nor the "As of <date>:" head, which dates the answer by
+        # its newest source and is no claim of the sentence after it (seed s05, s12 were flagged for it)
+        claims = " ".join(result.alternatives) or without_head(result.text, self.settings.prompts_dir)
         flags = () if result.abstained else audit(claims, result.citations, [s.chunk for s in retrieved],
                                                   self.encoder)
         answer = Answer(question=q, text=result.text, citations=result.citations, abstained=result.abstained,

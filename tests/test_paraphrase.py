@@ -137,3 +137,9 @@ def test_a_share_given_to_another_total():
     assert moved_share("About 165,000 IDPs have returned, around 80% of them women and children.", src)
     assert moved_share("Some 681,332 people are displaced, 80 per cent of them women and children.", src) is None
     assert moved_share("About 80% of the displaced are women and children.", src) is None  # no total given
+
+
+def test_a_count_shown_with_what_it_counts():
+    src = [chunk("848 peacekeepers from Bangladesh, Chad, Egypt, Guinea and Nepal left Kidal.")]
+    assert check_claim("5 countries are named: Bangladesh, Chad, Egypt, Guinea and Nepal.", src) is None
+    assert check_claim("9 countries are named: Bangladesh, Chad, Egypt, Guinea and Nepal.", src)

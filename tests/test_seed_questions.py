@@ -82,3 +82,10 @@ def test_stream_yields_text_then_the_answer(corpus_assistant):
     events = list(corpus_assistant.stream("Why did the convoy lack air support?"))
     assert isinstance(events[-1], Answer)
     assert "".join(e for e in events[:-1] if isinstance(e, str)) == events[-1].text
+
+
+@pytest.mark.parametrize("qid", ["s05", "s12", "s21"])
+def test_the_verifier_raises_no_false_flag_on_the_seed_answers(corpus_assistant, seed_questions, qid):
+    # the "As of <date>:" head dates the answer and is no claim; "5 countries are named: ..." shows its count
+    _, a = ask(corpus_assistant, seed_questions, qid)
+    assert not a.abstained and not a.flags, a.flags

@@ -110,9 +110,18 @@ _PRONOUN_ONE = re.compile(r"\b(?:the|every|each|this|that|which|any|another)\s+(
                           r"same|other|daily|weekly|monthly|new|final)\s+){0,2}(one)\b|,\s*(one)\s+of\b", re.I)
 
 
+_NAMED = re.compile(r"\b(\d+) [\w' -]{1,40}? (?:are|were) named: ([^.;]+)")
+
+
+def _listed(names: str) -> float:
+    return float(len([n for n in re.split(r"\s*,\s*|\s+and\s+", names) if n.strip()]))
+
+
 def _facts(sentence: str) -> tuple[list[str], list[str]]:
     """Numbers (as match keys) and proper names in a sentence, minus arithmetic results."""
     derived = {m.group(4) for m in _ARITH.finditer(sentence)}
+    # a count shown with what it counts: "5 countries are named: Bangladesh, Chad, Egypt, Guinea and Nepal"
+    derived |= {m.group(1) for m in _NAMED.finditer(sentence) if _listed(m.group(2)) == to_number(m.group(1))}
     pronouns = [m.span(1) if m.group(1) else m.span(2) for m in _PRONOUN_ONE.finditer(sentence)]
     nums = [m.group(1) for m in NUMBER.finditer(sentence) if m.group(1) not in derived
             and not any(a <= m.start() < b for a, b in pronouns)]
