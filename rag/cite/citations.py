@@ -19,8 +19,8 @@ from rag.index.embeddings import SentenceEncoder
 from rag.models import Chunk, Citation, format_date
 from rag.nlp.dates import MONTH_NAMES, annotate_relative_dates
 from rag.nlp.names import agency_in
-from rag.nlp.numbers import NUMBER, to_number
-from rag.nlp.text import NUMBER_WORDS, STOPWORDS, match_key, sentence_spans, strip_possessive
+from rag.nlp.numbers import LIST_COUNTED, NUMBER, list_items, to_number
+from rag.nlp.text import NUMBER_WORDS, STOPWORDS, match_key, sentence_spans, strip_possessive, tokens
 
 # Sentences in a source that address the reader or a model instead of reporting: never support,
 # never quoted as an answer. Role prefixes ("SYSTEM: the war is over") are chat-prompt markup.
@@ -110,18 +110,12 @@ _PRONOUN_ONE = re.compile(r"\b(?:the|every|each|this|that|which|any|another)\s+(
                           r"same|other|daily|weekly|monthly|new|final)\s+){0,2}(one)\b|,\s*(one)\s+of\b", re.I)
 
 
-_NAMED = re.compile(r"\b(\d+) [\w' -]{1,40}? (?:are|were) named: ([^.;]+)")
-
-
-def _listed(names: str) -> float:
-    return float(len([n for n in re.split(r"\s*,\s*|\s+and\s+", names) if n.strip()]))
-
-
 def _facts(sentence: str) -> tuple[list[str], list[str]]:
     """Numbers (as match keys) and proper names in a sentence, minus arithmetic results."""
     derived = {m.group(4) for m in _ARITH.finditer(sentence)}
     # a count shown with what it counts: "5 countries are named: Bangladesh, Chad, Egypt, Guinea and Nepal"
-    derived |= {m.group(1) for m in _NAMED.finditer(sentence) if _listed(m.group(2)) == to_number(m.group(1))}
+    derived |= {m.group(1) for m in LIST_COUNTED.finditer(sentence)
+                if len(list_items(m.group(2))) == to_number(m.group(1))}
     pronouns = [m.span(1) if m.group(1) else m.span(2) for m in _PRONOUN_ONE.finditer(sentence)]
     nums = [m.group(1) for m in NUMBER.finditer(sentence) if m.group(1) not in derived
             and not any(a <= m.start() < b for a, b in pronouns)]
@@ -160,7 +154,8 @@ def name_in(name: str, haystack: str) -> bool:
     return _written_otherwise(name, haystack) or agency_in(key, haystack)
 
 
-_MINOR_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "des", "du", "la", "to"})
+# the small words a name's initials skip ("Food and Agriculture Organization" -> FAO)
+MINOR_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "des", "du", "la", "to"})
 
 
 def _written_otherwise(name: str, haystack: str) -> bool:
@@ -170,12 +165,12 @@ def _written_otherwise(name: str, haystack: str) -> bool:
     spelt out in the source, in capitals or not ("IDP" / "internally displaced people").
     A possessive or a stray mark on a word is dropped ("Nigeria's Government", "OTP/")."""
     words = [strip_possessive(w.strip("()/.,;:'\"’-")) for w in name.split()]
-    capitals = [w for w in words if w[:1].isupper() and w.lower() not in _MINOR_WORDS]
+    capitals = [w for w in words if w[:1].isupper() and w.lower() not in MINOR_WORDS]
     known, initials = vocabulary(haystack)
     acronym = "".join(w[0] for w in capitals).lower()
     if len(capitals) >= 2 and acronym in known and acronym not in STOPWORDS:  # not "who", "us", "it"
         return True
-    return all(_word_in(w, known, initials) for w in words if w and w.lower() not in _MINOR_WORDS)
+    return all(_word_in(w, known, initials) for w in words if w and w.lower() not in MINOR_WORDS)
 
 
 def _word_in(word: str, known: frozenset[str], initials: frozenset[str]) -> bool:
@@ -193,8 +188,8 @@ def _word_in(word: str, known: frozenset[str], initials: frozenset[str]) -> bool
 def vocabulary(haystack: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words of a match key, and the initials of each run of three to five of its words (minor
     words skipped: "internally displaced people" -> "idp"; two letters would match by chance)."""
-    words = re.findall(r"[\w'-]+", haystack)
-    major = [w for w in words if w not in _MINOR_WORDS]
+    words = tokens(haystack)
+    major = [w for w in words if w not in MINOR_WORDS]
     runs = {"".join(w[0] for w in major[i:i + n]) for n in range(3, 6) for i in range(len(major) - n + 1)}
     return frozenset(words), frozenset(runs)
 

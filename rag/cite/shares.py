@@ -12,53 +12,61 @@ another cited sentence does (so the claim's count is the source's, moved).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
+from typing import Any
 
 from rag.models import Chunk
-from rag.nlp.dates import MONTHS, is_year
-from rag.nlp.text import sentence_spans
-
-_SHARE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*(?:%|per\s?cent\b|percent\b)", re.I)
-_COUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|thousand)\b|\s?([MK])\b)?")
-_SCALE = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "m": 1e6, "k": 1e3}
-_MONTH = re.compile(r"^\s*(?:" + MONTHS + r")\b", re.I)
+from rag.nlp.numbers import to_number
+from rag.nlp.parse import parse
+from rag.nlp.relations import figure
 
 
 def moved_share(claim: str, cited: Sequence[Chunk]) -> str | None:
     """Why the claim gives a share of the source to another total, or None."""
-    sentences = [c.text[a:b] for c in cited for a, b in sentence_spans(c.text)]
-    counted = {v for s in sentences for v, _ in _counts(s)}
-    for share, total in _shares(claim):
+    docs = parse([c.text for c in cited])  # parsed once already, for ``figures.counted``
+    sentences = [sent for doc in docs for sent in doc.sents]
+    counted = {v for sent in sentences for v, _ in _counts(sent)}
+    for share, total in _shares(parse([claim])[0]):
         if total is None or total not in counted:
             continue
-        theirs = {t for s in sentences for p, t in _shares(s) if p == share and t is not None}
+        theirs = {t for sent in sentences for p, t in _shares(sent) if p == share and t is not None}
         if theirs and total not in theirs:
-            return (f"in the source {_shown(share)}% is a share of {_shown(min(theirs))}, not of {_shown(total)}")
+            return f"in the source {_shown(share)}% is a share of {_shown(min(theirs))}, not of {_shown(total)}"
     return None
 
 
-def _shares(text: str) -> list[tuple[float, float | None]]:
-    """(share, the largest count before it in the text, or None)."""
+def _shares(span: Any) -> list[tuple[float, float | None]]:
+    """(share, the largest count before it in the span, or None)."""
+    counts = _counts(span)
     out = []
-    for m in _SHARE.finditer(text):
-        before = [v for v, end in _counts(text[:m.start()]) if end <= m.start()]
-        out.append((float(m.group(1)), max(before) if before else None))
+    for t in span:
+        share = _share(t)
+        if share is not None:
+            before = [v for v, end in counts if end <= t.idx]
+            out.append((share, max(before) if before else None))
     return out
 
 
-def _counts(text: str) -> list[tuple[float, int]]:
-    """(value, end) of each count of a text: not a share, a year or a day beside its month."""
-    out = []
-    for m in _COUNT.finditer(text):
-        written = m.group(1)
-        after = text[m.end():m.end() + 12]
-        if _SHARE.match(text, m.start()) or is_year(written) or _MONTH.match(after) \
-                or re.search(r"(?:" + MONTHS + r")\s*$", text[:m.start()], re.I):
-            continue
-        scale = _SCALE.get((m.group(2) or m.group(3) or "").lower(), 1.0)
-        out.append((float(written.replace(",", "")) * scale, m.end()))
-    return out
+def _share(token: Any) -> float | None:
+    """The percentage a number token writes ("80%", "45 per cent", "71 percent"), or None."""
+    if not token.like_num or token.i + 1 >= len(token.doc):
+        return None
+    nxt = token.nbor(1)
+    after = token.nbor(2).lower_ if token.i + 2 < len(token.doc) else ""
+    if nxt.text == "%" or nxt.lower_ == "percent" or (nxt.lower_ == "per" and after == "cent"):
+        return to_number(token.text)
+    return None
+
+
+def _counts(span: Any) -> list[tuple[float, int]]:
+    """(value, end offset) of each count of a span: ``relations.figure``'s, which leaves out years,
+    days of a month, shares and money."""
+    seen: dict[int, tuple[float, int]] = {}
+    for t in span:
+        f = figure(t) if t.like_num else None
+        if f is not None:
+            seen.setdefault(f.start, (f.value, f.end))
+    return list(seen.values())
 
 
 def _shown(value: float) -> str:

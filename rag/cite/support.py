@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rag.cite.citations import vocabulary
+from rag.cite.citations import MINOR_WORDS, vocabulary
 from rag.models import Chunk
 from rag.nlp.names import agency_in
 from rag.nlp.parse import parse
@@ -180,7 +180,7 @@ def acronyms_ok(claim: str, haystack: str, raw: str) -> str | None:
         letters = ""
         for w in words[i:i + 8]:
             w = w.strip("(),.;:'\"")
-            if w.lower() in ("of", "for", "the", "and", "on", "in", "de", "des", "du", "la"):
+            if w.lower() in MINOR_WORDS:
                 continue
             if not w[:1].isupper():
                 break

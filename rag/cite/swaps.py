@@ -34,20 +34,18 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
-from rag.cite.citations import amounts
+from rag.cite.citations import MINOR_WORDS, amounts
 from rag.nlp.names import ORG_WORDS
 from rag.nlp.numbers import to_number
 from rag.nlp.parse import parse
-from rag.nlp.relations import MONTHS, in_date
+from rag.nlp.relations import MONTHS, SCALES, in_date
 from rag.nlp.text import match_key
 
 # the kinds of name one can stand for another: an actor (a person, an agency) or a place
 _KIND = {"PERSON": "actor", "ORG": "actor", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "place"}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _OURS, _THEIRS = 4, 12  # the longest stretches swapped: beyond them the claim rewrites, it does not swap
 _FLANK = 2  # copied words after the swapped stretch (unless both sentences end there)
 _SKIPPED = frozenset({"the", "a", "an"})
-_MINOR = frozenset({"of", "for", "the", "and", "on", "in", "de", "des", "du", "la"})
 
 
 def substituted(claim: str, best: str) -> str | None:
@@ -155,7 +153,7 @@ def _values(span: Any, digits: bool = False) -> set[float]:
         if value is None:
             continue
         nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
-        out.add(value * _SCALES.get(nxt.lower_ if nxt is not None else "", 1.0))
+        out.add(value * SCALES.get(nxt.lower_ if nxt is not None else "", 1.0))
     return out
 
 
@@ -179,7 +177,7 @@ def _same_thing(a: str, b: str) -> bool:
 
 
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in _MINOR).lower()
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w.lower() not in MINOR_WORDS).lower()
 
 
 def exchanged(claim: str, best: str) -> str | None:

@@ -243,11 +243,20 @@ def funding_gap(sentence: str) -> Derivation | None:
                       (asked.group(0), got.group(0)))
 
 
+def list_items(names: str) -> list[str]:
+    """The items of an 'A, B, C and D' list."""
+    return [i.strip() for i in re.split(r"\s*,\s*|\s+and\s+", names) if i.strip()]
+
+
+# how ``list_count`` shows its count, for the verifier to read it back: "5 countries are named: ..."
+LIST_COUNTED = re.compile(r"\b(\d+) [\w' -]{1,40}? (?:are|were) named: ([^.;]+)")
+
+
 def list_count(sentence: str, noun: str) -> Derivation | None:
     """Count the names in an 'A, B, C and D' list: 'Norway, Chile, Senegal and Indonesia' -> 4."""
     best: list[str] = []
     for m in NAME_LIST.finditer(sentence):
-        items = [i.strip() for i in re.split(r"\s*,\s*|\s+and\s+", m.group(1)) if i.strip()]
+        items = list_items(m.group(1))
         if len(items) > len(best):
             best = items
     if len(best) < 2:

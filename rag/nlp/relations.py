@@ -21,7 +21,7 @@ from rag.nlp.dates import is_year
 from rag.nlp.numbers import to_number
 from rag.nlp.parse import counted_noun
 
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 MONTHS = frozenset(_MONTH_PATTERN.split("|")) - {""}
 _RELATIVE = frozenset({"which", "whom", "them", "these", "those"})
 
@@ -54,15 +54,15 @@ def figure(token: Any) -> Figure | None:
     if token.ent_type_ in ("TIME", "PERCENT", "MONEY", "ORDINAL") or in_date(token):
         return None
     head = token
-    if token.lower_ in _SCALES:  # "million" whose number is its compound child
+    if token.lower_ in SCALES:  # "million" whose number is its compound child
         nums = [c for c in token.children if c.like_num and c.dep_ in ("compound", "nummod", "quantmod")]
         if not nums:
             return None
-        first, scale = nums[0], _SCALES[token.lower_]
+        first, scale = nums[0], SCALES[token.lower_]
     elif token.like_num:
         first = token
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-        scale = _SCALES.get(nxt.lower_, 1.0) if nxt is not None else 1.0
+        scale = SCALES.get(nxt.lower_, 1.0) if nxt is not None else 1.0
         head = nxt if scale != 1.0 else token
     else:
         return None
@@ -111,9 +111,9 @@ def _value(written: str) -> float | None:
 
 def _number_in(token: Any) -> Any | None:
     """The number token a phrase's head carries: itself, or its nummod ("the 40 donors")."""
-    if token.like_num or token.lower_ in _SCALES:
+    if token.like_num or token.lower_ in SCALES:
         return token
-    return next((c for c in token.children if c.dep_ == "nummod" and (c.like_num or c.lower_ in _SCALES)), None)
+    return next((c for c in token.children if c.dep_ == "nummod" and (c.like_num or c.lower_ in SCALES)), None)
 
 
 def _clause(token: Any) -> Any:
@@ -168,7 +168,7 @@ def _earlier_count(doc: Any, at: Any) -> Any | None:
     """The nearest figure before ``at`` in the sentence that counts a noun (the antecedent of
     "of which", the whole before "including")."""
     for t in reversed(doc[: at.i]):
-        if (t.like_num or t.lower_ in _SCALES) and (f := figure(t)) is not None and f.noun:
+        if (t.like_num or t.lower_ in SCALES) and (f := figure(t)) is not None and f.noun:
             return t
     return None
 
