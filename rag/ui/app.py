@@ -73,12 +73,15 @@ class BriefingUI(ArticlesUI):
         answers = list(answers or [])
 
         def state(box: Any = None, streaming: bool = True) -> tuple:
-            """The outputs; while ``streaming``, "Stop" shows in place of "Ask". The question box is
-            written only when given (cleared as a question is taken), so a later update never wipes
-            what the user has started typing."""
+            """The outputs; while ``streaming``, "Stop" shows in place of "Ask". The swap back is left
+            to the listener's next step (``layout``), which Gradio runs only once it has closed this
+            event: a question sent while the event's completion was still on its way was answered,
+            then overwritten by that completion (the browser test lost an error so, one run in
+            three). The question box is written only when given (cleared as a question is taken),
+            so a later update never wipes what the user has started typing."""
+            buttons = (gr.Button(visible=False), gr.Button(visible=True)) if streaming else (gr.skip(), gr.skip())
             return (gr.skip() if box is None else box, chat, history, panels, render.panel_html(panels), answers,
-                    gr.Button(visible=not streaming),
-                    gr.Button(visible=streaming))
+                    *buttons)
 
         try:
             filters = parse_filters(article_ids, date_from, date_to)

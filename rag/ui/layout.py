@@ -113,7 +113,8 @@ def build_app(assistant: Assistant | Desk, settings: Settings | None = None) -> 
                     gr.DownloadButton(value=docx, interactive=docx is not None))
 
         def chat_files(done: list, name: str) -> tuple:
-            return files_ready(*ui.chat_files(done, name))
+            """The chat's exports, and "Ask" back in place of "Stop" (the answer's event is closed)."""
+            return *files_ready(*ui.chat_files(done, name)), gr.Button(visible=True), gr.Button(visible=False)
 
         # always_last: a question asked while the previous answer's stream is closing is queued, not
         # dropped (Gradio's default "once" ignored it: bench/first_use.py lost one in two runs)
@@ -121,7 +122,7 @@ def build_app(assistant: Assistant | Desk, settings: Settings | None = None) -> 
                 for trigger, fn, inputs in (([question.submit, ask_btn.click], ui.respond, [question, *chat_in]),
                                             ([chat.example_select], ui.run_example, chat_in))]
         for asked in asks:
-            asked.then(chat_files, [answers, pick], [chat_md, chat_docx], api_visibility=private)
+            asked.then(chat_files, [answers, pick], [chat_md, chat_docx, ask_btn, stop_btn], api_visibility=private)
         stop_btn.click(ui.stopped, [chat], [chat, ask_btn, stop_btn], cancels=asks, queue=False,
                        api_visibility=private)
 
