@@ -76,3 +76,42 @@ def test_two_names_with_their_roles_exchanged(claim, source, flagged):
     from rag.cite.swaps import exchanged
 
     assert bool(exchanged(claim, source)) is flagged
+
+
+@pytest.mark.parametrize(("claim", "source"), [
+    # spaCy tags "Mariupol" here as a person's name and leaves "Gwoza" untagged: after "in" each is a place
+    ("In Kharkiv, local officials say about 60 per cent of the housing has been damaged.",
+     "In Mariupol (Donetsk oblast), local officials say about 60 per cent of the housing has been damaged."),
+    ("Three aid workers were killed on Thursday night in Gwoza town, Borno state, in an attack.",
+     "Three aid workers were killed Thursday night in Rann town in Borno state, Nigeria, following an attack."),
+])
+def test_a_place_is_read_from_its_preposition_when_the_tagger_misreads_it(claim, source):
+    assert substituted(claim, source)
+
+
+def test_a_single_letter_is_no_name():
+    claim = "Of the USD 26.4 million required, UNHCR had received USD 15.9 million, leaving USD 10.5 million."
+    source = "USD 26.4 million are the requirements:\n- USD 15.9 M Received\n- USD 10.5 M Remaining needs"
+    assert substituted(claim, source) is None
+
+
+CASUALTIES = ("Between 24 February and 22 March, the UN Human Rights Office (OHCHR) recorded 2,571 civilian "
+              "casualties, including 977 people killed.")
+SUPPLIES = ("WHO is sending around 36 tons of medical supplies to Lviv, while UNFPA delivered 13 tons of "
+            "reproductive health supplies to service providers.")
+
+
+@pytest.mark.parametrize(("claim", "source", "flagged"), [
+    ("The State Emergency Service recorded 2,571 civilian casualties, including 977 killed.", CASUALTIES, True),
+    ("WHO has delivered 13 tons of reproductive health supplies to service providers.", SUPPLIES, True),  # "WHO"
+    # the doer written otherwise, or not named by the source: a claim may name whom it describes
+    ("The OHCHR recorded 2,571 civilian casualties between 24 February and 22 March.", CASUALTIES, False),
+    ("UNFPA has delivered 13 tons of reproductive health supplies.", SUPPLIES, False),
+    ("Guterres condemned the killing of three aid workers.",
+     "The Secretary-General condemned the killing of three aid workers in Borno state.", False),
+    ("WHO is sending 36 tons of medical supplies to Lviv.", SUPPLIES, False),
+])
+def test_an_action_given_to_another_doer(claim, source, flagged):
+    from rag.cite.doers import reassigned
+
+    assert bool(reassigned(claim, source)) is flagged

@@ -15,6 +15,7 @@ sentences. Examples are rows of the claim benchmark's dev files (``tests/data/cl
 | ``figures.bindings`` | a figure of one name of a list given to another ("Cameroon (4,891)") | B-039, B-041, B-042 |
 | ``swaps.substituted`` | a name or figure of the source where the copied sentence has another | A-040, B-063, D-061 |
 | ``shares.moved_share`` | a share of the source given to another of its totals ("80% of them") | D-076, F-005, F-077 |
+| ``doers.reassigned`` | the copied sentence's action given to another doer ("WHO delivered") | D-071, E-031, E-058 |
 
 And what a correct answer in other words must still pass (false alarms of the train rows, D-, E-,
 F-, which paraphrase freely): a figure written otherwise ("2.2M" / "2,200,000", "Ninety-eight",

@@ -88,12 +88,13 @@ def _flanked(ops: Sequence[tuple[str, int, int, int, int]], k: int, mine: int, t
 def _pure(span: Any) -> bool:
     """A stretch that is names (and their adjectives) and holds each name it touches whole."""
     touching = [e for e in span.doc.ents if e.label_ in _KIND and e.start < span.end and e.end > span.start]
-    return bool(touching) and all(span.start <= e.start and e.end <= span.end for e in touching) and all(
+    named = bool(touching) or any(t.pos_ == "PROPN" for t in span)  # "Gwoza", untagged (train row F-013)
+    return named and all(span.start <= e.start and e.end <= span.end for e in touching) and all(
         t.ent_type_ in _KIND or t.pos_ in ("ADJ", "DET", "PROPN") for t in span)
 
 
 def _words(doc: Any) -> list[Any]:
-    return [t for t in doc if not t.is_punct and t.lower_ not in _SKIPPED]
+    return [t for t in doc if not t.is_punct and not t.is_space and t.lower_ not in _SKIPPED]
 
 
 def _form(token: Any) -> str:
@@ -108,15 +109,13 @@ def _plain(stretch: Sequence[Any]) -> int:
 
 def _name_swap(ours: Any, other: Any, best_key: str) -> str | None:
     claim_key = match_key(ours.doc.text).replace(".", "")
-    names = [e for e in ours.doc.ents if e.label_ in _KIND and e.start < ours.end and e.end > ours.start]
-    tagged = [e for e in other.doc.ents if e.label_ in _KIND and e.start < other.end and e.end > other.start]
-    for name in names:
+    tagged = _names(other, untagged=False)
+    theirs = tagged or [(r, "any") for r in _runs(other)]  # an untagged proper noun may be of either kind
+    for name, kind in _names(ours, untagged=True):
         # the part of a name the stretch holds: "Eastern Equatoria" of "Bentiu, Eastern Equatoria
         # State" against "Unity" of "Bentiu, Unity State" (train claim row F-059)
         part = _within(name, ours)
-        # another name of the same kind there (an untagged proper noun may be of either kind)
-        rivals = [_within(e, other) for e in tagged if _KIND[e.label_] == _KIND[name.label_]] if tagged else \
-            [t.text for t in other if t.pos_ == "PROPN" and not t.ent_type_ and t.lower_ not in MONTHS]
+        rivals = [_within(e, other) for e, k in theirs if k == kind or "any" in (k, kind)]
         # a description in capitals names nothing: "the Organization" for the UN (dev B-027)
         rivals = [r for r in rivals if not all(w.lower() in ORG_WORDS for w in r.split())]
         if _key(part) in best_key and not (_pure(ours) and _pure(other) and rivals
@@ -127,6 +126,38 @@ def _name_swap(ours: Any, other: Any, best_key: str) -> str | None:
         if rivals and not any(_same_thing(part, r) for r in (*rivals, other.text)):
             return f"it names {part} where the source names {rivals[0]}"
     return None
+
+
+# a name right after one of these is a place whatever spaCy tags it: it reads "in Mariupol" as a
+# person's name, "Rann town" as an agency's and leaves "Gwoza town" untagged (train claim rows
+# E-037, F-013, E-047: three texts)
+_AT = frozenset({"in", "at", "from", "to", "near", "into", "across", "around", "outside", "inside"})
+
+
+def _names(span: Any, untagged: bool) -> list[tuple[Any, str]]:
+    """The names a stretch touches, each with its kind ("actor", "place"); with ``untagged``,
+    also the proper nouns spaCy leaves untagged where the stretch follows a preposition of place."""
+    doc = span.doc
+    place = span.start > 0 and doc[span.start - 1].lower_ in _AT
+    out = [(e, "place" if place and e.start <= span.start else _KIND[e.label_]) for e in doc.ents
+           if e.label_ in _KIND and e.start < span.end and e.end > span.start]
+    if untagged and place and not out:
+        out = [(r, "place") for r in _runs(span)[:1]]
+    return out
+
+
+def _runs(span: Any) -> list[Any]:
+    """The runs of untagged proper nouns of a stretch (months left out)."""
+    runs, start = [], None
+    for t in [*span, None]:
+        inside = t is not None and t.pos_ == "PROPN" and not t.ent_type_ and t.lower_ not in MONTHS \
+            and len(t.text) > 1  # not "M" of "USD 15.9 M" (train claim row E-007)
+        if inside and start is None:
+            start = t.i
+        elif not inside and start is not None:
+            runs.append(span.doc[start:(t.i if t is not None else span.end)])
+            start = None
+    return runs
 
 
 def _within(name: Any, span: Any) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from rag.cite import figures, shares, support, swaps
+from rag.cite import doers, figures, shares, support, swaps
 from rag.cite.citations import (
     INSTRUCTION,
     Source,
@@ -167,7 +167,8 @@ def deep_check(claim: str, cited: Sequence[Chunk], best: str, haystack: str) -> 
                                   [c.text for c in cited if best not in c.text])
             or support.polarity(claim, best)
             or swaps.substituted(claim, best)
-            or swaps.exchanged(claim, best))
+            or swaps.exchanged(claim, best)
+            or doers.reassigned(claim, best))
 
 
 def verify(answer: str, sources: Sequence[Source], encoder: SentenceEncoder | None,
