@@ -8,10 +8,11 @@ import pytest
 
 from rag.answer.generative.settle import addresses
 from rag.cite import figures, support
-from rag.cite.citations import _facts, check_claim, cited_key, number_sources
+from rag.cite.citations import _facts, check_claim, cited_key, name_in, number_sources
 from rag.cite.verifier import verify
 from rag.index.embeddings import SentenceEncoder
 from rag.models import Chunk
+from rag.nlp.text import match_key
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,9 @@ def test_one_that_stands_for_a_noun_is_no_figure():
     ("Staff of the UN Refugee Agency pre-register arrivals.", "UNHCR staff pre-register arrivals.", True),
     ("UNHCR reports more displacement.", "The U.N. refugee agency reports more displacement.", True),
     ("It includes 1.4 million IDPs.", "It includes 1.4 million internally displaced people.", True),
+    # an acronym with its small words in small letters, either way round
+    ("Conditions in the Bentiu PoC site worsened.", "Conditions in the Protection of Civilians site in Bentiu "
+                                                    "worsened.", True),
     ("Warehouses of Doctors Without Borders were looted.", "WFP and FAO warehouses were looted.", False),
     ("Fighters attacked Arbinda and Djibo.", "Fighters attacked Djibo and Kaya.", False),
     ("Staff of the World Health Organization arrived.", "People who fled arrived.", False),  # "who" is a word
@@ -64,6 +68,11 @@ def test_a_name_written_otherwise(claim, source, ok):
     haystack = cited_key(src)
     reason = check_claim(claim, src, haystack) or support.acronyms_ok(claim, haystack, source)
     assert (reason is None) is ok, reason
+
+
+def test_a_name_spelt_out_for_its_acronym_with_small_letters():
+    assert name_in("Ministry of Home Affairs", match_key("MoHA oversees registration."))
+    assert not name_in("Ministry of Health", match_key("MoHA oversees registration."))
 
 
 @pytest.mark.parametrize(("claim", "source", "flagged"), [

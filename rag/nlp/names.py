@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from rag.nlp.text import tokens
 
 NOT_NAMES = frozenset("""
     the a an this that these those it they he she we i in on at for but and or according after while by
@@ -80,3 +83,31 @@ def agency_in(name_key: str, haystack: str) -> bool:
         if named and any(f" {f}{end}" in haystack for f in forms if f not in _AMBIGUOUS for end in " ,.;)"):
             return True
     return False
+
+
+# the small words a name's initials skip ("Food and Agriculture Organization" -> FAO)
+MINOR_WORDS = frozenset({"of", "for", "the", "and", "on", "in", "de", "des", "du", "la", "to"})
+
+
+@lru_cache(maxsize=64)
+def spelt_out(key: str) -> frozenset[str]:
+    """The acronyms of the names a match key spells out that write its small words in small
+    letters, each small word kept or skipped: "protection of civilians" -> "PoC", "PC";
+    "ministry of disaster management and relief" -> "MoDMR" among others. Only forms with a
+    small letter are kept: the plain initials are ``citations.vocabulary``'s."""
+    words = tokens(key)
+    out: set[str] = set()
+    for i, first in enumerate(words):
+        if first in MINOR_WORDS:
+            continue
+        forms = [first[0].upper()]
+        for word in words[i + 1:i + 7]:
+            if word in MINOR_WORDS:
+                forms += [f + word[0] for f in forms]
+            else:
+                forms = [f + word[0].upper() for f in forms]
+                out.update(f for f in forms if not f.isupper())
+            if len(forms) > 8:
+                break
+    return frozenset(out)
+
