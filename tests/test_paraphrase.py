@@ -112,6 +112,24 @@ def test_outcomes_clash_only_when_they_share_none():
     assert figures.counted("There were 89 casualties.", ["89"], hurt) is None
 
 
+DASHBOARD = [chunk("12 million people in need (Source: Flash Appeal)\n\n6 million people targeted (Source: Flash "
+                   "Appeal)\n\n2.4 million people reached with assistance*\n\n3.8 million people to be assisted by "
+                   "the end of the year")]
+
+
+@pytest.mark.parametrize(("claim", "figure", "flagged"), [
+    ("The appeal targets 12 million people.", "12", True),
+    ("Partners have reached 3.8 million people with assistance.", "3.8", True),
+    ("Some 2.4 million people have been displaced.", "2.4", True),
+    ("Some 12 million people need humanitarian assistance.", "12", False),
+    ("The appeal aims to reach 6 million people.", "6", False),
+    ("Aid agencies have assisted 2.4 million people.", "2.4", False),
+    ("Partners plan to assist 3.8 million people by the end of the year.", "3.8", False),
+])
+def test_people_in_need_targeted_and_reached_are_three_counts(claim, figure, flagged):
+    assert bool(figures.counted(claim, [figure], DASHBOARD)) is flagged
+
+
 def test_the_participle_after_a_counted_noun_says_what_befell_it():
     src = [chunk("The OHCHR recorded 2,571 civilian casualties, including 977 people killed. Some 227,000 "
                  "crisis-displaced people have returned to their home areas.")]

@@ -34,6 +34,7 @@ _HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "ref
                                "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim", "girl",
                                "boy", "worker", "peacekeeper", "soldier", "fighter", "student"}
 _HOUSEHOLD_NOUNS = frozenset({"household", "family", "hh"})
+_PARAGRAPHS = re.compile(r"\n\s*\n")
 
 def dates(claim: str, cited: Sequence[Chunk], today: date) -> str | None:
     """Every day-and-month the claim gives must be a day-and-month a cited passage gives (or its
@@ -82,8 +83,37 @@ def _counts(doc: Any, figure: str) -> list[tuple[str, str]]:
                            and word_key(c.lower_) in OUTCOMES), None)
             if befell is not None and (verb is None or word_key(verb.lemma_.lower()) not in OUTCOMES):
                 verb = befell
-            out.append((noun.lemma_.lower() if thing else "", verb.lemma_.lower() if verb is not None else ""))
+            status = _status(noun, verb) if thing and noun.lemma_.lower() in _HUMAN_NOUNS else None
+            out.append((noun.lemma_.lower() if thing else "",
+                        status or (verb.lemma_.lower() if verb is not None else "")))
     return out
+
+
+# where an appeal's count of people stands: in need, targeted (to be reached), reached. A dashboard
+# line gives each its figure ("12M people in need", "6M people targeted"), and a model gives one the
+# other's (train claim rows E-097, F-009, F-097: Ukraine and South Sudan)
+_NEED, _TARGET, _REACH = "(in need)", "(targeted)", "(reached)"
+_STATUSES = frozenset({_NEED, _TARGET, _REACH})
+_AIDED = frozenset(word_key(w) for w in ("reach", "assist", "aid", "help", "serve"))
+
+
+def _status(noun: Any, verb: Any) -> str | None:
+    """The status a count of people is given: "people in need", "people who need aid", "targets",
+    "to be assisted" (a target), "reached" / "assisted"; None for any other."""
+    if any(c.dep_ == "prep" and c.lower_ == "in" and any(g.lemma_.lower() == "need" for g in c.children)
+           for c in noun.children):
+        return _NEED
+    words = [c for c in noun.children if c.dep_ in ("acl", "amod", "relcl") and c.i > noun.i]
+    for v in ([verb] if verb is not None else []) + words:
+        key = word_key(v.lemma_.lower())
+        if key == word_key("need"):
+            return _NEED
+        if key in (word_key("target"), word_key("plan")):
+            return _TARGET
+        if key in _AIDED:  # "to be assisted", "aims to reach": still a target
+            ahead = any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children) or v.dep_ == "xcomp"
+            return _TARGET if ahead else _REACH
+    return None
 
 
 def _same_count(mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
@@ -91,6 +121,10 @@ def _same_count(mine: tuple[str, str], theirs: tuple[str, str]) -> bool:
     not clash ("killed" / "injured"); then the nouns agree ("people" stands for any group of
     people), or the verbs do ("a 15-day state of emergency was declared" / "declared for 15 days")."""
     (noun, verb), (n, v) = mine, theirs
+    if verb in _STATUSES or v in _STATUSES:  # "people reached" are not "people in need", nor "displaced"
+        other = v if verb in _STATUSES else verb
+        if other in _STATUSES or word_key(other) in OUTCOMES:
+            return verb == v
     vk, vk2 = word_key(verb), word_key(v)
     # the outcomes a reading names, by its verb and its noun ("were killed", "242 injured"); two
     # readings clash when they share none: "227,000 displaced people have returned" restates "227,000
@@ -126,7 +160,9 @@ def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str |
     group word such as "people" matches any group), or both are counts of outcomes that are never
     each other ("killed" / "injured", "displaced" / "returned")."""
     doc = parse([claim])[0]
-    texts = [c.text for c in cited]
+    # each paragraph parsed alone: a dashboard's lines have no full stop, and one parse across them
+    # hangs a line's figure on the next line's words
+    texts = [p for c in cited for p in _PARAGRAPHS.split(c.text) if p.strip()]
     sources = parse(texts)
     for figure in figures:
         mine = _counts(doc, figure)

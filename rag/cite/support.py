@@ -12,6 +12,7 @@ sentences. Examples are rows of the claim benchmark's dev files (``tests/data/cl
 | ``figures.dates`` | a day and month, or a month and year, that no cited passage gives | A-071, A-072, and own tests |
 | ``figures.event_date`` | a day of the source given to another of its events | B-069, B-071, B-073 |
 | ``figures.counted`` | a figure given for another counted outcome ("242 killed"/"injured") | A-039, B-040, B-043 |
+| ``figures._status`` | people in need, targeted and reached swapped ("12M people in need") | E-097, F-009, F-097 |
 | ``figures.bindings`` | a figure of one name of a list given to another ("Cameroon (4,891)") | B-039, B-041, B-042 |
 | ``swaps.substituted`` | a name or figure of the source where the copied sentence has another | A-040, B-063, D-061 |
 | ``shares.moved_share`` | a share of the source given to another of its totals ("80% of them") | D-076, F-005, F-077 |
