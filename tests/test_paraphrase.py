@@ -130,6 +130,11 @@ def test_people_in_need_targeted_and_reached_are_three_counts(claim, figure, fla
     assert bool(figures.counted(claim, [figure], DASHBOARD)) is flagged
 
 
+def test_a_copied_dashboard_keeps_each_line_its_status():
+    lines = "3.8 million people to be assisted by the end of the year\n\n3.1 million people reached with assistance *"
+    assert figures.counted(lines, ["3.8", "3.1"], [chunk(lines)]) is None
+
+
 def test_the_participle_after_a_counted_noun_says_what_befell_it():
     src = [chunk("The OHCHR recorded 2,571 civilian casualties, including 977 people killed. Some 227,000 "
                  "crisis-displaced people have returned to their home areas.")]

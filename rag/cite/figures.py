@@ -159,13 +159,13 @@ def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str |
     """A figure of the source given for another counted thing: the noun it counts differs (a
     group word such as "people" matches any group), or both are counts of outcomes that are never
     each other ("killed" / "injured", "displaced" / "returned")."""
-    doc = parse([claim])[0]
-    # each paragraph parsed alone: a dashboard's lines have no full stop, and one parse across them
-    # hangs a line's figure on the next line's words
+    # each paragraph parsed alone, the claim's too (an extractive answer may copy one): a dashboard's
+    # lines have no full stop, and one parse across them hangs a line's figure on the next line's words
+    docs = parse([p for p in _PARAGRAPHS.split(claim) if p.strip()] or [claim])
     texts = [p for c in cited for p in _PARAGRAPHS.split(c.text) if p.strip()]
     sources = parse(texts)
     for figure in figures:
-        mine = _counts(doc, figure)
+        mine = [pair for doc in docs for pair in _counts(doc, figure)]
         theirs = [pair for s in sources for pair in _counts(s, figure)]
         if not mine or not theirs:
             continue
