@@ -18,7 +18,7 @@ from rag.nlp.lexicon import word_key
 from rag.nlp.numbers import NUMBER
 from rag.nlp.parse import counted_noun, governing_verb, parse
 from rag.nlp.relations import in_date
-from rag.nlp.text import match_key, sentence_spans
+from rag.nlp.text import match_key, paragraphs, sentence_spans
 
 # the outcomes of a count that are never each other (compared by ``word_key``, so "died" is "killed"
 # and "fled" is "displaced"): a figure of one is not a figure of the other
@@ -34,7 +34,6 @@ _HUMAN_NOUNS = _GROUP_NOUNS | {"civilian", "resident", "inhabitant", "idp", "ref
                                "migrant", "returnee", "asylum", "seeker", "survivor", "patient", "victim", "girl",
                                "boy", "worker", "peacekeeper", "soldier", "fighter", "student"}
 _HOUSEHOLD_NOUNS = frozenset({"household", "family", "hh"})
-_PARAGRAPHS = re.compile(r"\n\s*\n")
 
 def dates(claim: str, cited: Sequence[Chunk], today: date) -> str | None:
     """Every day-and-month the claim gives must be a day-and-month a cited passage gives (or its
@@ -161,8 +160,8 @@ def counted(claim: str, figures: Sequence[str], cited: Sequence[Chunk]) -> str |
     each other ("killed" / "injured", "displaced" / "returned")."""
     # each paragraph parsed alone, the claim's too (an extractive answer may copy one): a dashboard's
     # lines have no full stop, and one parse across them hangs a line's figure on the next line's words
-    docs = parse([p for p in _PARAGRAPHS.split(claim) if p.strip()] or [claim])
-    texts = [p for c in cited for p in _PARAGRAPHS.split(c.text) if p.strip()]
+    docs = parse(paragraphs(claim) or [claim])
+    texts = [p for c in cited for p in paragraphs(c.text)]
     sources = parse(texts)
     for figure in figures:
         mine = [pair for doc in docs for pair in _counts(doc, figure)]

@@ -4,15 +4,12 @@ the briefing, the places view and the dated answers."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from rag.models import Chunk
-from rag.nlp.text import sentence_spans
-
-_PARAGRAPH = re.compile(r"\n\s*\n")
+from rag.nlp.text import PARAGRAPH_BREAK, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,7 @@ def sentences_of(chunks: Sequence[Chunk]) -> list[Sentence]:
     out = []
     for c in sorted(chunks, key=lambda c: (c.published or date.min, c.article_id, c.start)):
         pos = 0
-        for para in [*_PARAGRAPH.split(c.text)]:
+        for para in PARAGRAPH_BREAK.split(c.text):
             base = c.text.index(para, pos)
             pos = base + len(para)
             out += [Sentence(para[s:e], c.start + base + s, c.start + base + e, c) for s, e in sentence_spans(para)]

@@ -39,6 +39,14 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "capt", "ma
 _END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+|$)")
 
 
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text (split at blank lines), blank ones left out."""
+    return [p for p in PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield (start, end) of each sentence; offsets index ``text``.
 
